@@ -1,0 +1,211 @@
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use http::StatusCode;
+
+use super::*;
+use crate::error::ApiError;
+use crate::time::ManualTimer;
+
+/// A grant that rotates tokens: refresh token `rN` gives access token `aN+1`
+/// and refresh token `rN+1`. It rejects any refresh token used twice.
+#[derive(Debug, Default)]
+struct RotatingGrant {
+    calls: AtomicUsize,
+    used: Mutex<Vec<String>>,
+    omit_refresh_token: bool,
+}
+
+#[async_trait]
+impl RefreshGrant for RotatingGrant {
+    async fn refresh(&self, refresh_token: &Secret) -> Result<TokenSet> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        tokio::task::yield_now().await;
+        let mut used = self.used.lock().expect("lock");
+        if used.iter().any(|t| t == refresh_token.expose()) {
+            return Err(AuthError::new(Platform::X, "refresh token reused").needs_reauthorization().into());
+        }
+        used.push(refresh_token.expose().to_owned());
+        let set = TokenSet::new(format!("a{n}"));
+        Ok(if self.omit_refresh_token {
+            set
+        } else {
+            set.with_refresh_token(format!("r{n}"))
+        })
+    }
+
+    fn platform(&self) -> Platform {
+        Platform::X
+    }
+}
+
+fn rejected() -> Error {
+    ApiError::new(Platform::X, ErrorKind::InvalidToken, "expired")
+        .with_status(StatusCode::UNAUTHORIZED)
+        .into()
+}
+
+#[tokio::test]
+async fn concurrent_rejections_share_one_refresh() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen_in_callback = seen.clone();
+    let provider = RefreshingTokenProvider::new(
+        RotatingGrant::default(),
+        TokenSet::new("a0").with_refresh_token("r0"),
+    )
+    .on_refresh(move |set| {
+        seen_in_callback
+            .lock()
+            .expect("lock")
+            .push(set.refresh_token.as_ref().map(|t| t.expose().to_owned()));
+    });
+
+    let stale = provider.access_token().await.expect("token");
+    let (first, second) = tokio::join!(provider.refresh_rejected(&stale), provider.refresh_rejected(&stale));
+
+    assert_eq!(first.expect("first").expose(), "a1");
+    assert_eq!(second.expect("second").expose(), "a1");
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 1);
+    assert_eq!(*seen.lock().expect("lock"), vec![Some("r1".to_owned())]);
+}
+
+#[tokio::test]
+async fn with_token_refresh_retries_once() {
+    let provider = RefreshingTokenProvider::new(
+        RotatingGrant::default(),
+        TokenSet::new("a0").with_refresh_token("r0"),
+    );
+    let tokens_used = Mutex::new(Vec::new());
+
+    let result = with_token_refresh(&provider, |token| {
+        tokens_used.lock().expect("lock").push(token.expose().to_owned());
+        async move {
+            if token.expose() == "a0" {
+                Err(rejected())
+            } else {
+                Ok(token.expose().to_owned())
+            }
+        }
+    })
+    .await;
+
+    assert_eq!(result.expect("second attempt succeeds"), "a1");
+    assert_eq!(*tokens_used.lock().expect("lock"), vec!["a0", "a1"]);
+}
+
+#[tokio::test]
+async fn second_rejection_returned_not_looped() {
+    let provider = RefreshingTokenProvider::new(
+        RotatingGrant::default(),
+        TokenSet::new("a0").with_refresh_token("r0"),
+    );
+    let attempts = AtomicUsize::new(0);
+
+    let result: Result<()> = with_token_refresh(&provider, |_| {
+        attempts.fetch_add(1, Ordering::SeqCst);
+        async { Err(rejected()) }
+    })
+    .await;
+
+    assert_eq!(result.expect_err("still rejected").kind(), ErrorKind::InvalidToken);
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn other_errors_do_not_refresh() {
+    let provider = RefreshingTokenProvider::new(
+        RotatingGrant::default(),
+        TokenSet::new("a0").with_refresh_token("r0"),
+    );
+
+    let result: Result<()> = with_token_refresh(&provider, |_| async {
+        Err(ApiError::new(Platform::X, ErrorKind::PermissionDenied, "no").into())
+    })
+    .await;
+
+    assert!(result.is_err());
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn expiring_token_refreshed_before_use() {
+    let timer = Arc::new(ManualTimer::new());
+    let expires = timer.now() + Duration::from_secs(30);
+    let provider = RefreshingTokenProvider::new(
+        RotatingGrant::default(),
+        TokenSet::new("a0").with_refresh_token("r0").with_expires_at(expires),
+    )
+    .with_timer(timer.clone())
+    .refresh_margin(Duration::from_secs(60));
+
+    let token = provider.access_token().await.expect("token");
+
+    assert_eq!(token.expose(), "a1");
+}
+
+#[tokio::test]
+async fn missing_refresh_token_in_response_keeps_old() {
+    let grant = RotatingGrant {
+        omit_refresh_token: true,
+        ..RotatingGrant::default()
+    };
+    let provider = RefreshingTokenProvider::new(grant, TokenSet::new("a0").with_refresh_token("r0"));
+
+    provider.refresh_rejected(&Secret::new("a0")).await.expect("refresh");
+    let tokens = provider.tokens().await;
+
+    assert_eq!(tokens.access_token.expose(), "a1");
+    assert_eq!(tokens.refresh_token.as_ref().map(Secret::expose), Some("r0"));
+}
+
+#[tokio::test]
+async fn no_refresh_token_is_auth_error() {
+    let provider = RefreshingTokenProvider::new(RotatingGrant::default(), TokenSet::new("a0"));
+
+    let err = provider.refresh_rejected(&Secret::new("a0")).await.expect_err("cannot refresh");
+
+    assert!(matches!(err, Error::Auth(_)));
+    assert!(err.to_string().contains("authorize again"));
+}
+
+#[tokio::test]
+async fn expired_refresh_token_needs_reauthorization() {
+    let timer = Arc::new(ManualTimer::new());
+    let mut tokens = TokenSet::new("a0").with_refresh_token("r0");
+    tokens.refresh_expires_at = Some(timer.now() - Duration::from_secs(1));
+    let provider = RefreshingTokenProvider::new(RotatingGrant::default(), tokens).with_timer(timer);
+
+    let err = provider.refresh_rejected(&Secret::new("a0")).await.expect_err("expired");
+
+    let Error::Auth(auth) = err else {
+        panic!("expected an auth error");
+    };
+    assert!(auth.requires_reauthorization());
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn static_token_cannot_refresh() {
+    let provider = StaticToken::new(Platform::TikTok, "act.1").expect("token");
+
+    let err = provider.refresh_rejected(&Secret::new("act.1")).await.expect_err("no refresh path");
+
+    assert!(matches!(err, Error::Auth(_)));
+    assert!(StaticToken::new(Platform::TikTok, " ").is_err());
+}
+
+#[test]
+fn token_set_serializes_expiry_as_seconds() {
+    let set = TokenSet::new("a")
+        .with_refresh_token("r")
+        .with_expires_at(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+
+    let json = serde_json::to_value(&set).expect("serialize");
+    let back: TokenSet = serde_json::from_value(json.clone()).expect("deserialize");
+
+    assert_eq!(json["expires_at"], 1_700_000_000u64);
+    assert_eq!(back, set);
+    assert!(!format!("{set:?}").contains("\"a\""));
+}
