@@ -279,18 +279,22 @@ fn content_type(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Returns the text of an HTML page's `<title>`, else its first `<h1>`, else
-/// its first visible text, with tags removed and common entities decoded.
+/// Returns an HTML page's `<title>` and first `<h1>` joined by ": " (either
+/// alone when the other is missing or the same), else its first visible
+/// text, with tags removed and common entities decoded.
 pub fn html_title(body: &[u8]) -> String {
     let page = String::from_utf8_lossy(body);
     let lower = page.to_ascii_lowercase();
-    for tag in ["title", "h1"] {
-        if let Some(text) = element_text(&page, &lower, tag) {
-            let text = collapse(&decode_entities(&strip_tags(text)));
-            if !text.is_empty() {
-                return text;
-            }
-        }
+    let text_of = |tag: &str| {
+        element_text(&page, &lower, tag)
+            .map(|text| collapse(&decode_entities(&strip_tags(text))))
+            .filter(|text| !text.is_empty())
+    };
+    match (text_of("title"), text_of("h1")) {
+        (Some(title), Some(h1)) if title != h1 => return format!("{title}: {h1}"),
+        (Some(title), _) => return title,
+        (None, Some(h1)) => return h1,
+        (None, None) => {}
     }
     let body_start = lower.find("<body").unwrap_or(0);
     let text = collapse(&decode_entities(&strip_tags(&page[body_start..])));

@@ -72,7 +72,7 @@ fn html_error_page_gives_title() {
 
     assert_eq!(err.body_kind(), UnexpectedBody::HtmlPage);
     assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
-    assert_eq!(err.snippet(), "Twitter / Over capacity");
+    assert_eq!(err.snippet(), "Twitter / Over capacity: Something is technically wrong.");
     assert_eq!(err.content_type(), Some("text/html; charset=utf-8"));
 }
 
