@@ -25,10 +25,18 @@ pub struct TokenSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<Secret>,
     /// When the access token expires, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "unix_seconds")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "unix_seconds"
+    )]
     pub expires_at: Option<SystemTime>,
     /// When the refresh token expires, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "unix_seconds")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "unix_seconds"
+    )]
     pub refresh_expires_at: Option<SystemTime>,
     /// The scopes granted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -86,14 +94,19 @@ mod unix_seconds {
 
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(time: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(
+        time: &Option<SystemTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match time.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok()) {
             Some(d) => s.serialize_some(&d.as_secs()),
             None => s.serialize_none(),
         }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<SystemTime>, D::Error> {
         let secs = Option::<u64>::deserialize(d)?;
         Ok(secs.map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s)))
     }
@@ -136,7 +149,10 @@ impl StaticToken {
     pub fn new(platform: Platform, token: impl Into<Secret>) -> Result<StaticToken> {
         let token = token.into();
         if token.is_blank() {
-            return Err(Error::invalid_input("access_token", "empty; supply a non-empty token"));
+            return Err(Error::invalid_input(
+                "access_token",
+                "empty; supply a non-empty token",
+            ));
         }
         Ok(StaticToken { platform, token })
     }

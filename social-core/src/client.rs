@@ -8,10 +8,10 @@ use http::StatusCode;
 use tracing::Instrument;
 
 use crate::error::{Delivery, Error, Result, TransportError};
-use crate::settings::HttpSettings;
 use crate::rate_limit::{QuotaLimiter, RateLimit, RateLimitState};
 use crate::response::{ApiProtocol, BodyRead, Response, classify};
 use crate::retry::{Idempotency, RetryDecision, RetryPolicy};
+use crate::settings::HttpSettings;
 use crate::time::{Timer, TokioTimer};
 
 /// Which timeout a request gets.
@@ -215,7 +215,8 @@ impl HttpClient {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
-            let decision = policy.decide(spec.idempotency, attempt, waited, &error, fastrand::f64());
+            let decision =
+                policy.decide(spec.idempotency, attempt, waited, &error, fastrand::f64());
             match decision {
                 RetryDecision::Retry { delay, reason } => {
                     tracing::warn!(
@@ -297,7 +298,10 @@ pub fn transport_error(
     error: reqwest::Error,
 ) -> Error {
     if error.is_builder() {
-        return Error::invalid_input("request", format!("the request could not be built: {}", error.without_url()));
+        return Error::invalid_input(
+            "request",
+            format!("the request could not be built: {}", error.without_url()),
+        );
     }
     // A connect failure (refused, DNS, TLS handshake, connect timeout) means
     // no byte of the request reached the server.
@@ -307,7 +311,14 @@ pub fn transport_error(
         Delivery::Unknown
     };
     let timed_out = error.is_timeout();
-    TransportError::new(platform, operation, delivery, timed_out, error.without_url()).into()
+    TransportError::new(
+        platform,
+        operation,
+        delivery,
+        timed_out,
+        error.without_url(),
+    )
+    .into()
 }
 
 fn describe_body_error(error: &reqwest::Error) -> String {

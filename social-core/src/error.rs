@@ -164,7 +164,9 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Api(e) => e.kind,
-            Error::UnexpectedResponse(e) => e.status.map_or(ErrorKind::Other, ErrorKind::from_status),
+            Error::UnexpectedResponse(e) => {
+                e.status.map_or(ErrorKind::Other, ErrorKind::from_status)
+            }
             Error::Auth(_) => ErrorKind::InvalidToken,
             Error::InvalidInput(_) => ErrorKind::InvalidRequest,
             Error::Transport(_) | Error::Io(_) | Error::Processing(_) | Error::Timeout(_) => {
@@ -186,9 +188,8 @@ impl Error {
             )),
             Error::UnexpectedResponse(e) => {
                 e.body_kind == UnexpectedBody::Incomplete
-                    || e.status.is_some_and(|s| {
-                        s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS
-                    })
+                    || e.status
+                        .is_some_and(|s| s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS)
             }
             Error::Transport(_) | Error::Timeout(_) => true,
             Error::Processing(e) => e.retryable,
@@ -719,7 +720,11 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.timed_out { "timed out" } else { "failed" };
+        let what = if self.timed_out {
+            "timed out"
+        } else {
+            "failed"
+        };
         write!(f, "{}: {} {what}", self.platform, self.operation)?;
         match self.delivery {
             Delivery::NotSent => f.write_str(" before the request was sent"),
@@ -788,7 +793,11 @@ impl AuthError {
 
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: authentication failed: {}", self.platform, self.message)
+        write!(
+            f,
+            "{}: authentication failed: {}",
+            self.platform, self.message
+        )
     }
 }
 

@@ -59,12 +59,12 @@ pub use error::{
     ApiError, AuthError, Delivery, Error, ErrorKind, Platform, ProcessingError, Result,
     TimeoutError, UnexpectedBody, UnexpectedResponse,
 };
-pub use settings::{HttpSettings, ProxySetting, parse_base_url};
 pub use media::{MediaInfo, MediaSource};
 pub use rate_limit::{Quota, QuotaLimiter, RateLimit};
 pub use response::{ApiProtocol, Response};
 pub use retry::{Idempotency, RetryDecision, RetryPolicy};
 pub use secret::Secret;
+pub use settings::{HttpSettings, ProxySetting, parse_base_url};
 pub use time::{Timer, TokioTimer};
 pub use upload::{Chunk, ChunkPlan, PollSettings, ProgressCallback, UploadProgress};
 

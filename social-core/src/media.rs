@@ -174,7 +174,11 @@ fn sniff_magic(head: &[u8]) -> Option<&'static str> {
     if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
         // EBML: WebM and Matroska share it; the DocType is further in.
         let is_webm = head.windows(4).any(|w| w == b"webm");
-        return Some(if is_webm { "video/webm" } else { "video/x-matroska" });
+        return Some(if is_webm {
+            "video/webm"
+        } else {
+            "video/x-matroska"
+        });
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
         return Some(match &head[8..12] {
@@ -188,7 +192,10 @@ fn sniff_magic(head: &[u8]) -> Option<&'static str> {
 }
 
 fn mime_from_extension(file_name: &str) -> Option<&'static str> {
-    let ext = Path::new(file_name).extension()?.to_str()?.to_ascii_lowercase();
+    let ext = Path::new(file_name)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
     Some(match ext.as_str() {
         "jpg" | "jpeg" | "jpe" | "jfif" => "image/jpeg",
         "png" => "image/png",
@@ -240,9 +247,18 @@ mod tests {
 
     #[test]
     fn extension_used_when_magic_unknown() {
-        assert_eq!(detect_mime(Some("CLIP.MOV"), b"????").essence_str(), "video/quicktime");
-        assert_eq!(detect_mime(Some("x.ts"), b"\x47....").essence_str(), "video/mp2t");
-        assert_eq!(detect_mime(Some("notes.txt"), b"hello"), mime::APPLICATION_OCTET_STREAM);
+        assert_eq!(
+            detect_mime(Some("CLIP.MOV"), b"????").essence_str(),
+            "video/quicktime"
+        );
+        assert_eq!(
+            detect_mime(Some("x.ts"), b"\x47....").essence_str(),
+            "video/mp2t"
+        );
+        assert_eq!(
+            detect_mime(Some("notes.txt"), b"hello"),
+            mime::APPLICATION_OCTET_STREAM
+        );
         assert_eq!(detect_mime(None, b""), mime::APPLICATION_OCTET_STREAM);
     }
 
@@ -290,7 +306,10 @@ mod tests {
     async fn probe_directory_rejected() {
         let dir = tempfile::tempdir().expect("tempdir");
 
-        let err = MediaSource::file(dir.path()).probe().await.expect_err("a directory");
+        let err = MediaSource::file(dir.path())
+            .probe()
+            .await
+            .expect_err("a directory");
 
         assert!(matches!(err, Error::InvalidInput(_)));
     }

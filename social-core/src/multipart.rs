@@ -55,7 +55,9 @@ impl Default for Multipart {
 impl Multipart {
     /// Starts a form with a random 32-character boundary.
     pub fn new() -> Multipart {
-        let boundary: String = std::iter::repeat_with(fastrand::alphanumeric).take(32).collect();
+        let boundary: String = std::iter::repeat_with(fastrand::alphanumeric)
+            .take(32)
+            .collect();
         Multipart::with_boundary(format!("----social-sdk-{boundary}"))
     }
 
@@ -96,7 +98,9 @@ impl Multipart {
             },
             MediaSource::Bytes { data, .. } => {
                 let start = usize::try_from(offset).ok();
-                let end = offset.checked_add(len).and_then(|e| usize::try_from(e).ok());
+                let end = offset
+                    .checked_add(len)
+                    .and_then(|e| usize::try_from(e).ok());
                 match (start, end) {
                     (Some(start), Some(end)) if end <= data.len() => {
                         PartBody::Bytes(data.slice(start..end))
@@ -104,7 +108,10 @@ impl Multipart {
                     _ => {
                         return Err(Error::invalid_input(
                             "media",
-                            format!("range {offset}+{len} is outside the {} bytes in memory", data.len()),
+                            format!(
+                                "range {offset}+{len} is outside the {} bytes in memory",
+                                data.len()
+                            ),
                         ));
                     }
                 }
@@ -148,7 +155,9 @@ impl Multipart {
         let pieces = self.parts.into_iter().flat_map(|part| {
             let data = match part.body {
                 PartBody::Bytes(bytes) => stream::once(async move { Ok(bytes) }).boxed(),
-                PartBody::File { path, offset, len } => file_slice_stream(path, offset, len).boxed(),
+                PartBody::File { path, offset, len } => {
+                    file_slice_stream(path, offset, len).boxed()
+                }
             };
             [
                 stream::once(async move { Ok::<_, std::io::Error>(part.header) }).boxed(),
@@ -164,7 +173,12 @@ impl Multipart {
     }
 }
 
-fn part_header(boundary: &str, name: &str, file_name: Option<&str>, content_type: Option<&Mime>) -> Bytes {
+fn part_header(
+    boundary: &str,
+    name: &str,
+    file_name: Option<&str>,
+    content_type: Option<&Mime>,
+) -> Bytes {
     let mut header = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
         escape_quoted(name)
@@ -195,7 +209,11 @@ mod tests {
 
     async fn collect(body: reqwest::Body) -> Vec<u8> {
         use http_body_util::BodyExt;
-        body.collect().await.expect("body stream").to_bytes().to_vec()
+        body.collect()
+            .await
+            .expect("body stream")
+            .to_bytes()
+            .to_vec()
     }
 
     #[tokio::test]
@@ -255,13 +273,17 @@ mod tests {
     fn bytes_range_checked() {
         let source = MediaSource::bytes(vec![1u8, 2, 3], None);
 
-        let result = Multipart::new().media("m", "a.bin", &mime::APPLICATION_OCTET_STREAM, &source, 2, 5);
+        let result =
+            Multipart::new().media("m", "a.bin", &mime::APPLICATION_OCTET_STREAM, &source, 2, 5);
 
         assert!(result.is_err());
     }
 
     #[test]
     fn random_boundaries_differ() {
-        assert_ne!(Multipart::new().content_type(), Multipart::new().content_type());
+        assert_ne!(
+            Multipart::new().content_type(),
+            Multipart::new().content_type()
+        );
     }
 }

@@ -206,8 +206,15 @@ impl QuotaLimiter {
             }
             let oldest = calls.front().copied().unwrap_or(now);
             let age = now.duration_since(oldest).unwrap_or(Duration::ZERO);
-            let delay = quota.window.saturating_sub(age).max(Duration::from_millis(1));
-            tracing::debug!(key, delay_ms = delay.as_millis() as u64, "client-side quota full, waiting");
+            let delay = quota
+                .window
+                .saturating_sub(age)
+                .max(Duration::from_millis(1));
+            tracing::debug!(
+                key,
+                delay_ms = delay.as_millis() as u64,
+                "client-side quota full, waiting"
+            );
             self.timer.sleep(delay).await;
             waited += delay;
         }
@@ -246,7 +253,10 @@ mod tests {
     fn state_keeps_latest_per_scope() {
         let state = RateLimitState::default();
         state.update(&[RateLimit::new("a").with_remaining(Some(5))]);
-        state.update(&[RateLimit::new("a").with_remaining(Some(4)), RateLimit::new("b")]);
+        state.update(&[
+            RateLimit::new("a").with_remaining(Some(4)),
+            RateLimit::new("b"),
+        ]);
 
         assert_eq!(state.get("a").and_then(|l| l.remaining()), Some(4));
         assert_eq!(state.snapshot().len(), 2);

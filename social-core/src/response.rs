@@ -126,14 +126,21 @@ impl Response {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         let value = self.json_value()?;
         T::deserialize(value).map_err(|e| {
-            self.unexpected(UnexpectedBody::MissingField, redact_serde_message(&e.to_string()))
-                .into()
+            self.unexpected(
+                UnexpectedBody::MissingField,
+                redact_serde_message(&e.to_string()),
+            )
+            .into()
         })
     }
 
     /// Builds an [`UnexpectedResponse`] about this response, for SDK checks
     /// that go beyond decoding (a missing header, say).
-    pub fn unexpected(&self, body_kind: UnexpectedBody, detail: impl Into<String>) -> UnexpectedResponse {
+    pub fn unexpected(
+        &self,
+        body_kind: UnexpectedBody,
+        detail: impl Into<String>,
+    ) -> UnexpectedResponse {
         UnexpectedResponse::new(self.platform, body_kind, Some(self.status), detail)
             .with_content_type(content_type(&self.headers))
             .with_request_id(self.request_id.clone())
@@ -202,9 +209,10 @@ pub fn classify(
     }
 
     if !success {
-        let message = json.as_ref().and_then(generic_message).unwrap_or_else(|| {
-            format!("HTTP {}", status.as_u16())
-        });
+        let message = json
+            .as_ref()
+            .and_then(generic_message)
+            .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
         let api = ApiError::new(platform, ErrorKind::from_status(status), message);
         return Err(complete_api_error(api, status, request_id, retry_after, rate_limits).into());
     }
@@ -237,7 +245,14 @@ fn complete_api_error(
     } else {
         api
     };
-    api.with_request_id(request_id).with_retry_after(retry_after)
+    // A wait the SDK's parser read from the body is more specific than the
+    // headers' generic hint, so it is kept.
+    let api = if api.retry_after().is_none() {
+        api.with_retry_after(retry_after)
+    } else {
+        api
+    };
+    api.with_request_id(request_id)
 }
 
 /// A message from a JSON body no SDK parser claimed: `message`, `detail`,
@@ -262,7 +277,9 @@ fn sniff(headers: &HeaderMap, body: &[u8]) -> Sniffed {
         return Sniffed::Empty;
     };
     let first = body[start];
-    let declared = content_type(headers).unwrap_or_default().to_ascii_lowercase();
+    let declared = content_type(headers)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if declared.contains("html") || first == b'<' {
         return Sniffed::Html;
     }

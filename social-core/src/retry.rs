@@ -219,7 +219,11 @@ fn retry_reason(idempotency: Idempotency, error: &Error) -> Result<RetryReason, 
 /// one, so a skewed local clock does not stretch or shrink the wait; otherwise
 /// against `now`. A date in the past gives zero.
 pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }

@@ -33,6 +33,7 @@ pub struct HttpSettings {
     chunk_timeout: Duration,
     pool_idle_timeout: Duration,
     proxy: ProxySetting,
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     root_certificates: Vec<reqwest::Certificate>,
     user_agent: Option<String>,
     client: Option<reqwest::Client>,
@@ -47,7 +48,7 @@ impl fmt::Debug for HttpSettings {
             .field("chunk_timeout", &self.chunk_timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("proxy", &self.proxy.redacted())
-            .field("root_certificates", &self.root_certificates.len())
+            .field("root_certificates", &self.root_certificate_count())
             .field("user_agent", &self.user_agent)
             .field("custom_client", &self.client.is_some())
             .finish()
@@ -79,6 +80,7 @@ impl Default for HttpSettings {
             chunk_timeout: Duration::from_secs(600),
             pool_idle_timeout: Duration::from_secs(90),
             proxy: ProxySetting::FromEnvironment,
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
             root_certificates: Vec::new(),
             user_agent: None,
             client: None,
@@ -125,7 +127,10 @@ impl HttpSettings {
     /// `socks5://` when reqwest supports it), ignoring the environment.
     pub fn proxy(mut self, proxy_url: &str) -> Result<Self> {
         let url = Url::parse(proxy_url).map_err(|e| {
-            Error::invalid_input("proxy", format!("not a valid URL ({e}); expected http://host:port"))
+            Error::invalid_input(
+                "proxy",
+                format!("not a valid URL ({e}); expected http://host:port"),
+            )
         })?;
         self.proxy = ProxySetting::Explicit(url);
         Ok(self)
@@ -138,19 +143,42 @@ impl HttpSettings {
     }
 
     /// Trusts the certificates of a PEM bundle in addition to the built-in
-    /// roots, for networks that inspect TLS.
+    /// roots, for networks that inspect TLS. Needs the `rustls` or
+    /// `native-tls` feature; without a TLS backend it returns `InvalidInput`.
     pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Result<Self> {
-        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-            Error::invalid_input("root_certificates", format!("not a valid PEM bundle: {e}"))
-        })?;
-        if certs.is_empty() {
-            return Err(Error::invalid_input(
-                "root_certificates",
-                "the PEM bundle contains no certificate",
-            ));
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                Error::invalid_input("root_certificates", format!("not a valid PEM bundle: {e}"))
+            })?;
+            if certs.is_empty() {
+                return Err(Error::invalid_input(
+                    "root_certificates",
+                    "the PEM bundle contains no certificate",
+                ));
+            }
+            self.root_certificates.extend(certs);
+            Ok(self)
         }
-        self.root_certificates.extend(certs);
-        Ok(self)
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        {
+            let _ = (&mut self, pem);
+            Err(Error::invalid_input(
+                "root_certificates",
+                "this build has no TLS backend; enable the `rustls` or `native-tls` feature",
+            ))
+        }
+    }
+
+    fn root_certificate_count(&self) -> usize {
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        {
+            self.root_certificates.len()
+        }
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        {
+            0
+        }
     }
 
     /// Replaces the default user agent `<crate>/<version>`.
@@ -205,11 +233,15 @@ impl HttpSettings {
                 builder = builder.proxy(proxy);
             }
         }
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
         for cert in &self.root_certificates {
             builder = builder.add_root_certificate(cert.clone());
         }
         builder.build().map_err(|e| {
-            Error::invalid_input("http_settings", format!("the HTTP client could not be built: {e}"))
+            Error::invalid_input(
+                "http_settings",
+                format!("the HTTP client could not be built: {e}"),
+            )
         })
     }
 }
@@ -220,9 +252,8 @@ impl HttpSettings {
 /// `localhost`), where `http` is allowed for local fakes. The result always
 /// ends with `/`, so relative paths join under it.
 pub fn parse_base_url(field: &str, value: &str) -> Result<Url> {
-    let mut url = Url::parse(value.trim()).map_err(|e| {
-        Error::invalid_input(field, format!("`{value}` is not a valid URL ({e})"))
-    })?;
+    let mut url = Url::parse(value.trim())
+        .map_err(|e| Error::invalid_input(field, format!("`{value}` is not a valid URL ({e})")))?;
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -235,12 +266,17 @@ pub fn parse_base_url(field: &str, value: &str) -> Result<Url> {
         scheme => {
             return Err(Error::invalid_input(
                 field,
-                format!("`{value}` uses {scheme}; use an https URL (http is allowed only on loopback hosts)"),
+                format!(
+                    "`{value}` uses {scheme}; use an https URL (http is allowed only on loopback hosts)"
+                ),
             ));
         }
     }
     if url.host().is_none() {
-        return Err(Error::invalid_input(field, format!("`{value}` has no host")));
+        return Err(Error::invalid_input(
+            field,
+            format!("`{value}` has no host"),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::invalid_input(
@@ -263,7 +299,10 @@ mod tests {
     fn base_url_rules() {
         let ok = [
             ("https://api.x.com", "https://api.x.com/"),
-            ("https://graph.facebook.com/v24.0", "https://graph.facebook.com/v24.0/"),
+            (
+                "https://graph.facebook.com/v24.0",
+                "https://graph.facebook.com/v24.0/",
+            ),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080/"),
             ("http://localhost:1/", "http://localhost:1/"),
             ("http://[::1]:9/", "http://[::1]:9/"),
@@ -310,7 +349,9 @@ mod tests {
 
     #[test]
     fn default_client_builds() {
-        let client = HttpSettings::default().no_proxy().build_client("social-core/test");
+        let client = HttpSettings::default()
+            .no_proxy()
+            .build_client("social-core/test");
 
         assert!(client.is_ok());
     }

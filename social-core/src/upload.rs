@@ -77,7 +77,11 @@ impl ChunkPlan {
             return Err(Error::invalid_input("chunk_size", "must be greater than 0"));
         }
         let count = (total / chunk_size).max(1);
-        let chunk_size = if total < chunk_size { total } else { chunk_size };
+        let chunk_size = if total < chunk_size {
+            total
+        } else {
+            chunk_size
+        };
         Ok(ChunkPlan {
             total,
             chunk_size,
@@ -152,12 +156,17 @@ pub fn slice_body(source: &MediaSource, offset: u64, len: u64) -> Result<reqwest
         ))),
         MediaSource::Bytes { data, .. } => {
             let start = usize::try_from(offset).ok();
-            let end = offset.checked_add(len).and_then(|e| usize::try_from(e).ok());
+            let end = offset
+                .checked_add(len)
+                .and_then(|e| usize::try_from(e).ok());
             match (start, end) {
                 (Some(start), Some(end)) if end <= data.len() => Ok(data.slice(start..end).into()),
                 _ => Err(Error::invalid_input(
                     "media",
-                    format!("range {offset}+{len} is outside the {} bytes in memory", data.len()),
+                    format!(
+                        "range {offset}+{len} is outside the {} bytes in memory",
+                        data.len()
+                    ),
                 )),
             }
         }
@@ -169,8 +178,15 @@ pub fn slice_body(source: &MediaSource, offset: u64, len: u64) -> Result<reqwest
 }
 
 enum SliceState {
-    Closed { path: PathBuf, offset: u64, remaining: u64 },
-    Open { file: tokio::fs::File, remaining: u64 },
+    Closed {
+        path: PathBuf,
+        offset: u64,
+        remaining: u64,
+    },
+    Open {
+        file: tokio::fs::File,
+        remaining: u64,
+    },
 }
 
 /// Streams `len` bytes of the file at `path` from `offset`. The stream fails
@@ -202,10 +218,15 @@ pub fn file_slice_stream(
             }
             SliceState::Open { file, remaining } => (file, remaining),
         };
-        let want = usize::try_from(remaining).unwrap_or(usize::MAX).min(READ_BUFFER);
+        let want = usize::try_from(remaining)
+            .unwrap_or(usize::MAX)
+            .min(READ_BUFFER);
         let mut buffer = BytesMut::with_capacity(want);
         while buffer.len() < want {
-            let read = (&mut file).take((want - buffer.len()) as u64).read_buf(&mut buffer).await?;
+            let read = (&mut file)
+                .take((want - buffer.len()) as u64)
+                .read_buf(&mut buffer)
+                .await?;
             if read == 0 {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
@@ -214,7 +235,10 @@ pub fn file_slice_stream(
             }
         }
         let remaining = remaining - buffer.len() as u64;
-        Ok(Some((buffer.freeze(), SliceState::Open { file, remaining })))
+        Ok(Some((
+            buffer.freeze(),
+            SliceState::Open { file, remaining },
+        )))
     })
 }
 

@@ -2,11 +2,96 @@
 //! fake on 127.0.0.1, with real media files and injected faults, and prints a
 //! table of what happened.
 
+mod facebook;
+mod twitter;
+
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use social_core::ProgressCallback;
+
+/// Runs every platform's flows and prints the table; fails when any flow
+/// ended differently from what the demo expects.
+pub(crate) fn main(root: PathBuf) -> ExitCode {
+    let context = DemoContext {
+        media_dir: root.join("assets").join("media"),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("xtask demo: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let flows = runtime.block_on(async {
+        let mut flows = Vec::new();
+        flows.extend(twitter::run(&context).await);
+        flows.extend(facebook::run(&context).await);
+        flows
+    });
+    print_table(&flows);
+    let unexpected = flows.iter().filter(|f| !f.expected).count();
+    if unexpected == 0 {
+        println!("\nall {} flows ended as expected", flows.len());
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "\n{unexpected} of {} flows ended differently from what the demo expects",
+            flows.len()
+        );
+        ExitCode::FAILURE
+    }
+}
+
+/// Cuts `text` to `max` characters so the table stays readable.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+fn print_table(flows: &[Flow]) {
+    let headers = ["platform", "operation", "attempts", "outcome", "time"];
+    let rows: Vec<[String; 5]> = flows
+        .iter()
+        .map(|f| {
+            let mark = if f.expected { "" } else { "UNEXPECTED: " };
+            [
+                f.platform.to_owned(),
+                f.operation.clone(),
+                f.attempts.to_string(),
+                shorten(&format!("{mark}{}", f.outcome), 110),
+                format!("{:.2}s", f.elapsed.as_secs_f64()),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        format!("| {} |", padded.join(" | "))
+    };
+    println!();
+    println!("{}", line(headers));
+    println!("|{}|", widths.map(|w| "-".repeat(w + 2)).join("|"));
+    for row in &rows {
+        println!("{}", line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+    }
+}
 
 /// The outcome of one flow, one row of the final table.
 #[derive(Debug, Clone)]

@@ -24,7 +24,9 @@ impl RefreshGrant for RotatingGrant {
         tokio::task::yield_now().await;
         let mut used = self.used.lock().expect("lock");
         if used.iter().any(|t| t == refresh_token.expose()) {
-            return Err(AuthError::new(Platform::X, "refresh token reused").needs_reauthorization().into());
+            return Err(AuthError::new(Platform::X, "refresh token reused")
+                .needs_reauthorization()
+                .into());
         }
         used.push(refresh_token.expose().to_owned());
         let set = TokenSet::new(format!("a{n}"));
@@ -62,7 +64,10 @@ async fn concurrent_rejections_share_one_refresh() {
     });
 
     let stale = provider.access_token().await.expect("token");
-    let (first, second) = tokio::join!(provider.refresh_rejected(&stale), provider.refresh_rejected(&stale));
+    let (first, second) = tokio::join!(
+        provider.refresh_rejected(&stale),
+        provider.refresh_rejected(&stale)
+    );
 
     assert_eq!(first.expect("first").expose(), "a1");
     assert_eq!(second.expect("second").expose(), "a1");
@@ -79,7 +84,10 @@ async fn with_token_refresh_retries_once() {
     let tokens_used = Mutex::new(Vec::new());
 
     let result = with_token_refresh(&provider, |token| {
-        tokens_used.lock().expect("lock").push(token.expose().to_owned());
+        tokens_used
+            .lock()
+            .expect("lock")
+            .push(token.expose().to_owned());
         async move {
             if token.expose() == "a0" {
                 Err(rejected())
@@ -108,7 +116,10 @@ async fn second_rejection_returned_not_looped() {
     })
     .await;
 
-    assert_eq!(result.expect_err("still rejected").kind(), ErrorKind::InvalidToken);
+    assert_eq!(
+        result.expect_err("still rejected").kind(),
+        ErrorKind::InvalidToken
+    );
     assert_eq!(attempts.load(Ordering::SeqCst), 2);
     assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 1);
 }
@@ -135,7 +146,9 @@ async fn expiring_token_refreshed_before_use() {
     let expires = timer.now() + Duration::from_secs(30);
     let provider = RefreshingTokenProvider::new(
         RotatingGrant::default(),
-        TokenSet::new("a0").with_refresh_token("r0").with_expires_at(expires),
+        TokenSet::new("a0")
+            .with_refresh_token("r0")
+            .with_expires_at(expires),
     )
     .with_timer(timer.clone())
     .refresh_margin(Duration::from_secs(60));
@@ -151,20 +164,30 @@ async fn missing_refresh_token_in_response_keeps_old() {
         omit_refresh_token: true,
         ..RotatingGrant::default()
     };
-    let provider = RefreshingTokenProvider::new(grant, TokenSet::new("a0").with_refresh_token("r0"));
+    let provider =
+        RefreshingTokenProvider::new(grant, TokenSet::new("a0").with_refresh_token("r0"));
 
-    provider.refresh_rejected(&Secret::new("a0")).await.expect("refresh");
+    provider
+        .refresh_rejected(&Secret::new("a0"))
+        .await
+        .expect("refresh");
     let tokens = provider.tokens().await;
 
     assert_eq!(tokens.access_token.expose(), "a1");
-    assert_eq!(tokens.refresh_token.as_ref().map(Secret::expose), Some("r0"));
+    assert_eq!(
+        tokens.refresh_token.as_ref().map(Secret::expose),
+        Some("r0")
+    );
 }
 
 #[tokio::test]
 async fn no_refresh_token_is_auth_error() {
     let provider = RefreshingTokenProvider::new(RotatingGrant::default(), TokenSet::new("a0"));
 
-    let err = provider.refresh_rejected(&Secret::new("a0")).await.expect_err("cannot refresh");
+    let err = provider
+        .refresh_rejected(&Secret::new("a0"))
+        .await
+        .expect_err("cannot refresh");
 
     assert!(matches!(err, Error::Auth(_)));
     assert!(err.to_string().contains("authorize again"));
@@ -177,7 +200,10 @@ async fn expired_refresh_token_needs_reauthorization() {
     tokens.refresh_expires_at = Some(timer.now() - Duration::from_secs(1));
     let provider = RefreshingTokenProvider::new(RotatingGrant::default(), tokens).with_timer(timer);
 
-    let err = provider.refresh_rejected(&Secret::new("a0")).await.expect_err("expired");
+    let err = provider
+        .refresh_rejected(&Secret::new("a0"))
+        .await
+        .expect_err("expired");
 
     let Error::Auth(auth) = err else {
         panic!("expected an auth error");
@@ -190,7 +216,10 @@ async fn expired_refresh_token_needs_reauthorization() {
 async fn static_token_cannot_refresh() {
     let provider = StaticToken::new(Platform::TikTok, "act.1").expect("token");
 
-    let err = provider.refresh_rejected(&Secret::new("act.1")).await.expect_err("no refresh path");
+    let err = provider
+        .refresh_rejected(&Secret::new("act.1"))
+        .await
+        .expect_err("no refresh path");
 
     assert!(matches!(err, Error::Auth(_)));
     assert!(StaticToken::new(Platform::TikTok, " ").is_err());

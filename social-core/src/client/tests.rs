@@ -19,9 +19,18 @@ impl ApiProtocol for Plain {
         Platform::YouTube
     }
 
-    fn parse_error(&self, status: StatusCode, _: &HeaderMap, body: &serde_json::Value) -> Option<ApiError> {
+    fn parse_error(
+        &self,
+        status: StatusCode,
+        _: &HeaderMap,
+        body: &serde_json::Value,
+    ) -> Option<ApiError> {
         let message = body.get("error")?.get("message")?.as_str()?;
-        Some(ApiError::new(Platform::YouTube, ErrorKind::from_status(status), message))
+        Some(ApiError::new(
+            Platform::YouTube,
+            ErrorKind::from_status(status),
+            message,
+        ))
     }
 
     fn rate_limits(&self, headers: &HeaderMap, _: SystemTime) -> Vec<RateLimit> {
@@ -82,7 +91,10 @@ async fn html_503_retried_on_idempotent_read() {
     let timer = Arc::new(ManualTimer::new());
 
     let response = client(timer.clone())
-        .execute(&RequestSpec::idempotent("list_videos"), get(format!("{}/videos", server.uri())))
+        .execute(
+            &RequestSpec::idempotent("list_videos"),
+            get(format!("{}/videos", server.uri())),
+        )
         .await
         .expect("second attempt succeeds");
 
@@ -95,7 +107,10 @@ async fn server_error_on_create_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/posts"))
-        .respond_with(ResponseTemplate::new(502).set_body_json(serde_json::json!({"error": {"message": "bad gateway"}})))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_json(serde_json::json!({"error": {"message": "bad gateway"}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -104,7 +119,9 @@ async fn server_error_on_create_not_retried() {
     let url = format!("{}/posts", server.uri());
 
     let err = client(timer.clone())
-        .execute(&RequestSpec::creating("create_post"), |c| Ok(c.post(url.clone())))
+        .execute(&RequestSpec::creating("create_post"), |c| {
+            Ok(c.post(url.clone()))
+        })
         .await
         .expect_err("502 on a create");
 
@@ -117,7 +134,11 @@ async fn server_error_on_create_not_retried() {
 async fn retry_after_honoured_on_create() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3").set_body_json(serde_json::json!({"error": {"message": "slow down"}})))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "3")
+                .set_body_json(serde_json::json!({"error": {"message": "slow down"}})),
+        )
         .up_to_n_times(1)
         .with_priority(1)
         .expect(1)
@@ -132,7 +153,9 @@ async fn retry_after_honoured_on_create() {
     let url = server.uri();
 
     let response = client(timer.clone())
-        .execute(&RequestSpec::creating("create_post"), |c| Ok(c.post(url.clone())))
+        .execute(&RequestSpec::creating("create_post"), |c| {
+            Ok(c.post(url.clone()))
+        })
         .await
         .expect("retried after 429");
 
@@ -169,7 +192,9 @@ async fn connection_refused_is_not_sent_and_retried() {
     let url = format!("http://{address}/posts");
 
     let err = client(timer.clone())
-        .execute(&RequestSpec::creating("create_post"), |c| Ok(c.post(url.clone())))
+        .execute(&RequestSpec::creating("create_post"), |c| {
+            Ok(c.post(url.clone()))
+        })
         .await
         .expect_err("nothing listens");
 
@@ -189,7 +214,9 @@ async fn timeout_after_send_on_create_is_unknown() {
     let url = server.uri();
 
     let err = client(timer.clone())
-        .execute(&RequestSpec::creating("create_post"), |c| Ok(c.post(url.clone()).body("{}")))
+        .execute(&RequestSpec::creating("create_post"), |c| {
+            Ok(c.post(url.clone()).body("{}"))
+        })
         .await
         .expect_err("timed out");
 
@@ -205,7 +232,11 @@ async fn timeout_after_send_on_create_is_unknown() {
 async fn truncated_body_retried_on_read_only() {
     let server = RawServer::start(vec![
         RawAction::truncated(200, "application/json", b"{\"items\":[", 100),
-        RawAction::response(200, &[("content-type", "application/json")], b"{\"items\":[]}"),
+        RawAction::response(
+            200,
+            &[("content-type", "application/json")],
+            b"{\"items\":[]}",
+        ),
     ])
     .await
     .expect("raw server");
@@ -216,24 +247,36 @@ async fn truncated_body_retried_on_read_only() {
         .await
         .expect("second attempt complete");
 
-    assert_eq!(response.json_value().expect("json")["items"], serde_json::json!([]));
+    assert_eq!(
+        response.json_value().expect("json")["items"],
+        serde_json::json!([])
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]
 async fn truncated_body_on_create_not_retried() {
-    let server = RawServer::start(vec![RawAction::truncated(201, "application/json", b"{\"data\":{\"id\":", 60)])
-        .await
-        .expect("raw server");
+    let server = RawServer::start(vec![RawAction::truncated(
+        201,
+        "application/json",
+        b"{\"data\":{\"id\":",
+        60,
+    )])
+    .await
+    .expect("raw server");
     let timer = Arc::new(ManualTimer::new());
     let url = server.url();
 
     let err = client(timer)
-        .execute(&RequestSpec::creating("create_post"), |c| Ok(c.post(url.clone())))
+        .execute(&RequestSpec::creating("create_post"), |c| {
+            Ok(c.post(url.clone()))
+        })
         .await
         .expect_err("truncated");
 
-    assert!(matches!(&err, Error::UnexpectedResponse(e) if e.body_kind() == UnexpectedBody::Incomplete));
+    assert!(
+        matches!(&err, Error::UnexpectedResponse(e) if e.body_kind() == UnexpectedBody::Incomplete)
+    );
     assert_eq!(err.delivery(), Some(Delivery::Unknown));
     assert_eq!(server.requests().len(), 1);
 }
@@ -242,7 +285,10 @@ async fn truncated_body_on_create_not_retried() {
 async fn broken_gzip_is_incomplete() {
     let server = RawServer::start(vec![RawAction::response(
         500,
-        &[("content-type", "application/json"), ("content-encoding", "gzip")],
+        &[
+            ("content-type", "application/json"),
+            ("content-encoding", "gzip"),
+        ],
         b"\x1f\x8b\x08\x00garbage-not-deflate",
     )])
     .await
@@ -251,17 +297,24 @@ async fn broken_gzip_is_incomplete() {
     let url = server.url();
 
     let err = client(timer)
-        .execute(&RequestSpec::creating("create_post"), |c| Ok(c.post(url.clone())))
+        .execute(&RequestSpec::creating("create_post"), |c| {
+            Ok(c.post(url.clone()))
+        })
         .await
         .expect_err("broken gzip");
 
-    assert!(matches!(&err, Error::UnexpectedResponse(e) if e.body_kind() == UnexpectedBody::Incomplete), "{err:?}");
+    assert!(
+        matches!(&err, Error::UnexpectedResponse(e) if e.body_kind() == UnexpectedBody::Incomplete),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn gzip_body_decoded() {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(br#"{"error":{"message":"quota"}}"#).expect("gzip");
+    encoder
+        .write_all(br#"{"error":{"message":"quota"}}"#)
+        .expect("gzip");
     let gzipped = encoder.finish().expect("gzip");
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -282,8 +335,14 @@ async fn gzip_body_decoded() {
         .expect_err("403");
 
     assert_eq!(err.as_api().map(|a| a.message()), Some("quota"));
-    assert_eq!(err.rate_limits().first().and_then(|l| l.remaining()), Some(0));
-    assert_eq!(http.rate_limits().first().and_then(|l| l.remaining()), Some(0));
+    assert_eq!(
+        err.rate_limits().first().and_then(|l| l.remaining()),
+        Some(0)
+    );
+    assert_eq!(
+        http.rate_limits().first().and_then(|l| l.remaining()),
+        Some(0)
+    );
 }
 
 #[tokio::test]
@@ -295,13 +354,18 @@ async fn explicit_proxy_receives_requests() {
         .mount(&proxy)
         .await;
     let mut config = HttpClientConfig::new("social-core-tests/0");
-    config.settings = HttpSettings::default().proxy(&proxy.uri()).expect("proxy url");
+    config.settings = HttpSettings::default()
+        .proxy(&proxy.uri())
+        .expect("proxy url");
     config.timer = Arc::new(ManualTimer::new());
     let http = HttpClient::new(config, Arc::new(Plain)).expect("client");
 
     // The host is never resolved: the proxy receives the request.
     let response = http
-        .execute(&RequestSpec::idempotent("read"), get("http://api.invalid/v1/me".to_owned()))
+        .execute(
+            &RequestSpec::idempotent("read"),
+            get("http://api.invalid/v1/me".to_owned()),
+        )
         .await
         .expect("answered by proxy");
 
@@ -335,7 +399,10 @@ async fn build_called_once_per_attempt() {
 async fn user_agent_names_crate() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(wiremock::matchers::header("user-agent", "social-core-tests/0"))
+        .and(wiremock::matchers::header(
+            "user-agent",
+            "social-core-tests/0",
+        ))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&server)

@@ -7,12 +7,16 @@ use super::*;
 
 #[test]
 fn api_error_display_is_one_line() {
-    let err: Error = ApiError::new(Platform::Facebook, ErrorKind::InvalidToken, "Session\nexpired")
-        .with_status(StatusCode::BAD_REQUEST)
-        .with_code("190")
-        .with_subcode("463")
-        .with_request_id(Some("AbCdEf".into()))
-        .into();
+    let err: Error = ApiError::new(
+        Platform::Facebook,
+        ErrorKind::InvalidToken,
+        "Session\nexpired",
+    )
+    .with_status(StatusCode::BAD_REQUEST)
+    .with_code("190")
+    .with_subcode("463")
+    .with_request_id(Some("AbCdEf".into()))
+    .into();
 
     let text = err.to_string();
 
@@ -26,12 +30,16 @@ fn api_error_display_is_one_line() {
 #[test]
 fn transport_error_keeps_source() {
     let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
-    let err: Error = TransportError::new(Platform::X, "create_post", Delivery::Unknown, false, io).into();
+    let err: Error =
+        TransportError::new(Platform::X, "create_post", Delivery::Unknown, false, io).into();
 
     let source = err.source().expect("source kept");
 
     assert_eq!(source.to_string(), "reset by peer");
-    assert!(!err.to_string().contains("reset by peer"), "source is not repeated in Display");
+    assert!(
+        !err.to_string().contains("reset by peer"),
+        "source is not repeated in Display"
+    );
     assert_eq!(err.delivery(), Some(Delivery::Unknown));
     assert!(err.to_string().contains("check before sending it again"));
 }
@@ -48,8 +56,13 @@ fn kind_of_unparsed_response_follows_status() {
     ];
     for (status, kind) in cases {
         let status = StatusCode::from_u16(status).expect("valid status");
-        let err: Error =
-            UnexpectedResponse::new(Platform::TikTok, UnexpectedBody::HtmlPage, Some(status), "x").into();
+        let err: Error = UnexpectedResponse::new(
+            Platform::TikTok,
+            UnexpectedBody::HtmlPage,
+            Some(status),
+            "x",
+        )
+        .into();
         assert_eq!(err.kind(), kind, "status {status}");
     }
 }

@@ -15,7 +15,12 @@ impl ApiProtocol for TestProtocol {
         Platform::TikTok
     }
 
-    fn parse_error(&self, status: StatusCode, _: &HeaderMap, body: &serde_json::Value) -> Option<ApiError> {
+    fn parse_error(
+        &self,
+        status: StatusCode,
+        _: &HeaderMap,
+        body: &serde_json::Value,
+    ) -> Option<ApiError> {
         let error = body.get("error")?;
         let code = error.get("code")?.as_str()?;
         if code == "ok" {
@@ -46,7 +51,11 @@ fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
     map
 }
 
-fn run(status: u16, pairs: &[(&'static str, &'static str)], body: &'static [u8]) -> Result<Response> {
+fn run(
+    status: u16,
+    pairs: &[(&'static str, &'static str)],
+    body: &'static [u8],
+) -> Result<Response> {
     classify(
         &TestProtocol,
         StatusCode::from_u16(status).expect("status"),
@@ -68,18 +77,33 @@ fn unexpected(result: Result<Response>) -> UnexpectedResponse {
 fn html_error_page_gives_title() {
     let body = b"<!DOCTYPE html><html><head><title>Twitter / Over capacity</title></head><body><h1>Something is technically wrong.</h1></body></html>";
 
-    let err = unexpected(run(503, &[("content-type", "text/html; charset=utf-8")], body));
+    let err = unexpected(run(
+        503,
+        &[("content-type", "text/html; charset=utf-8")],
+        body,
+    ));
 
     assert_eq!(err.body_kind(), UnexpectedBody::HtmlPage);
     assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
-    assert_eq!(err.snippet(), "Twitter / Over capacity: Something is technically wrong.");
+    assert_eq!(
+        err.snippet(),
+        "Twitter / Over capacity: Something is technically wrong."
+    );
     assert_eq!(err.content_type(), Some("text/html; charset=utf-8"));
 }
 
 #[test]
 fn html_without_title_uses_h1_then_text() {
-    let h1 = unexpected(run(502, &[], b"<html><body><h1>502 Bad &amp; Gateway</h1></body></html>"));
-    let text = unexpected(run(502, &[], b"<html><body><p>upstream\n  connect error</p></body></html>"));
+    let h1 = unexpected(run(
+        502,
+        &[],
+        b"<html><body><h1>502 Bad &amp; Gateway</h1></body></html>",
+    ));
+    let text = unexpected(run(
+        502,
+        &[],
+        b"<html><body><p>upstream\n  connect error</p></body></html>",
+    ));
 
     assert_eq!(h1.snippet(), "502 Bad & Gateway");
     assert_eq!(text.snippet(), "upstream connect error");
@@ -87,7 +111,11 @@ fn html_without_title_uses_h1_then_text() {
 
 #[test]
 fn captive_portal_200_html_is_error() {
-    let err = unexpected(run(200, &[("content-type", "text/html")], b"<html><title>Sign in to Wi-Fi</title></html>"));
+    let err = unexpected(run(
+        200,
+        &[("content-type", "text/html")],
+        b"<html><title>Sign in to Wi-Fi</title></html>",
+    ));
 
     assert_eq!(err.body_kind(), UnexpectedBody::HtmlPage);
     assert_eq!(err.snippet(), "Sign in to Wi-Fi");
@@ -95,14 +123,22 @@ fn captive_portal_200_html_is_error() {
 
 #[test]
 fn html_mislabelled_as_json_is_html() {
-    let err = unexpected(run(500, &[("content-type", "application/json")], b"  <html><title>Oops</title></html>"));
+    let err = unexpected(run(
+        500,
+        &[("content-type", "application/json")],
+        b"  <html><title>Oops</title></html>",
+    ));
 
     assert_eq!(err.body_kind(), UnexpectedBody::HtmlPage);
 }
 
 #[test]
 fn plain_text_body_kept_as_snippet() {
-    let err = unexpected(run(502, &[("content-type", "text/plain")], b"upstream connect error or disconnect"));
+    let err = unexpected(run(
+        502,
+        &[("content-type", "text/plain")],
+        b"upstream connect error or disconnect",
+    ));
 
     assert_eq!(err.body_kind(), UnexpectedBody::Text);
     assert_eq!(err.snippet(), "upstream connect error or disconnect");
@@ -121,14 +157,22 @@ fn empty_success_is_ok_empty_error_is_not() {
 fn empty_success_fails_json_decode() {
     let response = run(200, &[], b"").expect("classified");
 
-    let err = response.json::<serde_json::Value>().expect_err("no body to decode");
+    let err = response
+        .json::<serde_json::Value>()
+        .expect_err("no body to decode");
 
-    assert!(matches!(err, Error::UnexpectedResponse(ref e) if e.body_kind() == UnexpectedBody::Empty));
+    assert!(
+        matches!(err, Error::UnexpectedResponse(ref e) if e.body_kind() == UnexpectedBody::Empty)
+    );
 }
 
 #[test]
 fn truncated_json_is_invalid_json() {
-    let err = unexpected(run(200, &[("content-type", "application/json")], b"{\"data\":{\"id\":\"12"));
+    let err = unexpected(run(
+        200,
+        &[("content-type", "application/json")],
+        b"{\"data\":{\"id\":\"12",
+    ));
 
     assert_eq!(err.body_kind(), UnexpectedBody::InvalidJson);
     assert!(err.snippet().contains("EOF"), "{}", err.snippet());
@@ -153,7 +197,11 @@ fn incomplete_body_kept_with_status() {
 
 #[test]
 fn json_error_object_fails_even_on_200() {
-    let result = run(200, &[("x-tt-logid", "LOG1")], br#"{"data":{},"error":{"code":"spam_risk_too_many_posts","message":""}}"#);
+    let result = run(
+        200,
+        &[("x-tt-logid", "LOG1")],
+        br#"{"data":{},"error":{"code":"spam_risk_too_many_posts","message":""}}"#,
+    );
 
     let Err(Error::Api(api)) = result else {
         panic!("expected an API error, got {result:?}");
@@ -166,9 +214,17 @@ fn json_error_object_fails_even_on_200() {
 
 #[test]
 fn ok_envelope_is_success() {
-    let response = run(200, &[], br#"{"data":{"publish_id":"v_pub_1"},"error":{"code":"ok"}}"#).expect("success");
+    let response = run(
+        200,
+        &[],
+        br#"{"data":{"publish_id":"v_pub_1"},"error":{"code":"ok"}}"#,
+    )
+    .expect("success");
 
-    assert_eq!(response.json_value().expect("json")["data"]["publish_id"], "v_pub_1");
+    assert_eq!(
+        response.json_value().expect("json")["data"]["publish_id"],
+        "v_pub_1"
+    );
 }
 
 #[test]
@@ -184,7 +240,11 @@ fn unclaimed_error_status_uses_generic_message() {
 
 #[test]
 fn retry_after_read_on_errors() {
-    let err = unexpected(run(429, &[("retry-after", "12"), ("content-type", "text/html")], b"<title>Slow down</title>"));
+    let err = unexpected(run(
+        429,
+        &[("retry-after", "12"), ("content-type", "text/html")],
+        b"<title>Slow down</title>",
+    ));
 
     assert_eq!(err.retry_after(), Some(Duration::from_secs(12)));
 }
@@ -223,9 +283,21 @@ fn missing_field_named_values_hidden() {
     let wrong_string = unexpected(wrong_string.json::<Created>().map(|_| wrong_string.clone()));
 
     assert_eq!(missing.body_kind(), UnexpectedBody::MissingField);
-    assert!(missing.snippet().contains("missing field `id`"), "{}", missing.snippet());
-    assert!(!wrong_type.snippet().contains("act.secret"), "{}", wrong_type.snippet());
-    assert!(wrong_string.snippet().contains("invalid type"), "{}", wrong_string.snippet());
+    assert!(
+        missing.snippet().contains("missing field `id`"),
+        "{}",
+        missing.snippet()
+    );
+    assert!(
+        !wrong_type.snippet().contains("act.secret"),
+        "{}",
+        wrong_type.snippet()
+    );
+    assert!(
+        wrong_string.snippet().contains("invalid type"),
+        "{}",
+        wrong_string.snippet()
+    );
 }
 
 #[test]
@@ -234,7 +306,10 @@ fn serde_message_redaction() {
         redact_serde_message("invalid type: string \"act.123\", expected u64"),
         "invalid type: string \"…\", expected u64"
     );
-    assert_eq!(redact_serde_message("missing field `id`"), "missing field `id`");
+    assert_eq!(
+        redact_serde_message("missing field `id`"),
+        "missing field `id`"
+    );
 }
 
 #[test]

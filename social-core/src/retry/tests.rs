@@ -48,23 +48,108 @@ fn retry(secs: f64, reason: RetryReason) -> RetryDecision {
 #[test]
 fn decision_table() {
     let cases: Vec<(&str, Idempotency, Error, RetryDecision)> = vec![
-        ("503 json, read", Idempotent, api(503, ErrorKind::ServerError, None), retry(0.5, RetryReason::ServerError)),
-        ("503 json, create", Creating, api(503, ErrorKind::ServerError, None), RetryDecision::Stop(StopReason::NotIdempotent)),
-        ("503 html, read", Idempotent, html(503), retry(0.5, RetryReason::ServerError)),
-        ("502 html, create", Creating, html(502), RetryDecision::Stop(StopReason::NotIdempotent)),
-        ("200 html captive portal, read", Idempotent, html(200), RetryDecision::Stop(StopReason::NotRetryable)),
-        ("429 no hint, create", Creating, api(429, ErrorKind::RateLimited, None), retry(0.5, RetryReason::RateLimited)),
-        ("429 hint 7s, read", Idempotent, api(429, ErrorKind::RateLimited, Some(7)), retry(7.0, RetryReason::RateLimited)),
-        ("429 html hint 7s, create", Creating, html_with_retry_after(429, 7), retry(7.0, RetryReason::RateLimited)),
-        ("429 hint beyond cap", Idempotent, api(429, ErrorKind::RateLimited, Some(31)), RetryDecision::Stop(StopReason::RetryAfterTooLong)),
-        ("403 duplicate", Idempotent, api(403, ErrorKind::Duplicate, None), RetryDecision::Stop(StopReason::NotRetryable)),
-        ("400 invalid", Idempotent, api(400, ErrorKind::InvalidRequest, None), RetryDecision::Stop(StopReason::NotRetryable)),
-        ("401 token", Idempotent, api(401, ErrorKind::InvalidToken, None), RetryDecision::Stop(StopReason::NotRetryable)),
-        ("403 quota", Idempotent, api(403, ErrorKind::QuotaExceeded, None), RetryDecision::Stop(StopReason::NotRetryable)),
-        ("transport not sent, create", Creating, transport(Delivery::NotSent), retry(0.5, RetryReason::Transport)),
-        ("transport unknown, create", Creating, transport(Delivery::Unknown), RetryDecision::Stop(StopReason::NotIdempotent)),
-        ("transport unknown, read", Idempotent, transport(Delivery::Unknown), retry(0.5, RetryReason::Transport)),
-        ("invalid input", Idempotent, Error::invalid_input("text", "empty"), RetryDecision::Stop(StopReason::NotRetryable)),
+        (
+            "503 json, read",
+            Idempotent,
+            api(503, ErrorKind::ServerError, None),
+            retry(0.5, RetryReason::ServerError),
+        ),
+        (
+            "503 json, create",
+            Creating,
+            api(503, ErrorKind::ServerError, None),
+            RetryDecision::Stop(StopReason::NotIdempotent),
+        ),
+        (
+            "503 html, read",
+            Idempotent,
+            html(503),
+            retry(0.5, RetryReason::ServerError),
+        ),
+        (
+            "502 html, create",
+            Creating,
+            html(502),
+            RetryDecision::Stop(StopReason::NotIdempotent),
+        ),
+        (
+            "200 html captive portal, read",
+            Idempotent,
+            html(200),
+            RetryDecision::Stop(StopReason::NotRetryable),
+        ),
+        (
+            "429 no hint, create",
+            Creating,
+            api(429, ErrorKind::RateLimited, None),
+            retry(0.5, RetryReason::RateLimited),
+        ),
+        (
+            "429 hint 7s, read",
+            Idempotent,
+            api(429, ErrorKind::RateLimited, Some(7)),
+            retry(7.0, RetryReason::RateLimited),
+        ),
+        (
+            "429 html hint 7s, create",
+            Creating,
+            html_with_retry_after(429, 7),
+            retry(7.0, RetryReason::RateLimited),
+        ),
+        (
+            "429 hint beyond cap",
+            Idempotent,
+            api(429, ErrorKind::RateLimited, Some(31)),
+            RetryDecision::Stop(StopReason::RetryAfterTooLong),
+        ),
+        (
+            "403 duplicate",
+            Idempotent,
+            api(403, ErrorKind::Duplicate, None),
+            RetryDecision::Stop(StopReason::NotRetryable),
+        ),
+        (
+            "400 invalid",
+            Idempotent,
+            api(400, ErrorKind::InvalidRequest, None),
+            RetryDecision::Stop(StopReason::NotRetryable),
+        ),
+        (
+            "401 token",
+            Idempotent,
+            api(401, ErrorKind::InvalidToken, None),
+            RetryDecision::Stop(StopReason::NotRetryable),
+        ),
+        (
+            "403 quota",
+            Idempotent,
+            api(403, ErrorKind::QuotaExceeded, None),
+            RetryDecision::Stop(StopReason::NotRetryable),
+        ),
+        (
+            "transport not sent, create",
+            Creating,
+            transport(Delivery::NotSent),
+            retry(0.5, RetryReason::Transport),
+        ),
+        (
+            "transport unknown, create",
+            Creating,
+            transport(Delivery::Unknown),
+            RetryDecision::Stop(StopReason::NotIdempotent),
+        ),
+        (
+            "transport unknown, read",
+            Idempotent,
+            transport(Delivery::Unknown),
+            retry(0.5, RetryReason::Transport),
+        ),
+        (
+            "invalid input",
+            Idempotent,
+            Error::invalid_input("text", "empty"),
+            RetryDecision::Stop(StopReason::NotRetryable),
+        ),
     ];
 
     for (name, idempotency, error, expected) in cases {
@@ -115,14 +200,19 @@ fn wait_budget_runs_out() {
 
     let decision = policy().decide(Idempotent, 1, Duration::from_secs(45), &error, 0.5);
 
-    assert_eq!(decision, RetryDecision::Stop(StopReason::WaitBudgetExhausted));
+    assert_eq!(
+        decision,
+        RetryDecision::Stop(StopReason::WaitBudgetExhausted)
+    );
 }
 
 #[test]
 fn backoff_doubles_up_to_cap() {
     let policy = policy();
 
-    let ceilings: Vec<u64> = (1..=6).map(|a| policy.backoff_ceiling(a).as_secs()).collect();
+    let ceilings: Vec<u64> = (1..=6)
+        .map(|a| policy.backoff_ceiling(a).as_secs())
+        .collect();
 
     assert_eq!(ceilings, vec![1, 2, 4, 8, 8, 8]);
 }
@@ -170,10 +260,26 @@ fn retry_after_forms() {
     let cases = [
         ("delta seconds", vec![("retry-after", "120")], Some(120)),
         ("padded delta", vec![("retry-after", " 5 ")], Some(5)),
-        ("IMF-fixdate", vec![("retry-after", "Sun, 06 Nov 1994 08:50:07 GMT")], Some(30)),
-        ("RFC 850", vec![("retry-after", "Sunday, 06-Nov-94 08:50:07 GMT")], Some(30)),
-        ("asctime", vec![("retry-after", "Sun Nov  6 08:50:07 1994")], Some(30)),
-        ("date in the past", vec![("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT")], Some(0)),
+        (
+            "IMF-fixdate",
+            vec![("retry-after", "Sun, 06 Nov 1994 08:50:07 GMT")],
+            Some(30),
+        ),
+        (
+            "RFC 850",
+            vec![("retry-after", "Sunday, 06-Nov-94 08:50:07 GMT")],
+            Some(30),
+        ),
+        (
+            "asctime",
+            vec![("retry-after", "Sun Nov  6 08:50:07 1994")],
+            Some(30),
+        ),
+        (
+            "date in the past",
+            vec![("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT")],
+            Some(0),
+        ),
         ("garbage", vec![("retry-after", "soon")], None),
         ("negative", vec![("retry-after", "-3")], None),
         ("absent", vec![], None),

@@ -115,7 +115,10 @@ impl FaultFront {
 
     /// Returns how many connections the rules dropped so far.
     pub fn dropped(&self) -> usize {
-        self.shared.lock().unwrap_or_else(|p| p.into_inner()).dropped
+        self.shared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .dropped
     }
 }
 
@@ -174,13 +177,11 @@ async fn handle(
         }
     }
     let bytes = answer.bytes().await.map_err(|_| Dropped)?;
-    Ok(response
-        .body(Full::new(bytes))
-        .unwrap_or_else(|_| {
-            let mut fallback = Response::new(Full::new(Bytes::new()));
-            *fallback.status_mut() = StatusCode::BAD_GATEWAY;
-            fallback
-        }))
+    Ok(response.body(Full::new(bytes)).unwrap_or_else(|_| {
+        let mut fallback = Response::new(Full::new(Bytes::new()));
+        *fallback.status_mut() = StatusCode::BAD_GATEWAY;
+        fallback
+    }))
 }
 
 #[cfg(test)]
@@ -201,11 +202,19 @@ mod tests {
             .await;
         let front = FaultFront::start(&upstream.uri()).await.expect("front");
         front.add_rule(FaultRule::drop_connection(Method::POST, "/append", 1));
-        let client = reqwest::Client::builder().no_proxy().build().expect("client");
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
         let url = format!("{}/upload/1/append", front.url());
 
         let dropped = client.post(&url).body(vec![7u8; 300_000]).send().await;
-        let forwarded = client.post(&url).body(vec![7u8; 10]).send().await.expect("forwarded");
+        let forwarded = client
+            .post(&url)
+            .body(vec![7u8; 10])
+            .send()
+            .await
+            .expect("forwarded");
 
         assert!(dropped.is_err(), "first request must fail: {dropped:?}");
         assert_eq!(forwarded.status(), StatusCode::OK);

@@ -35,7 +35,10 @@ impl RawAction {
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
+        head.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        ));
         let mut bytes = head.into_bytes();
         bytes.extend_from_slice(body);
         RawAction::Respond(bytes)
@@ -99,7 +102,11 @@ impl Drop for RawServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, action: RawAction, seen: Arc<Mutex<Vec<String>>>) -> std::io::Result<()> {
+async fn serve(
+    mut stream: TcpStream,
+    action: RawAction,
+    seen: Arc<Mutex<Vec<String>>>,
+) -> std::io::Result<()> {
     let head = read_request(&mut stream).await?;
     seen.lock().unwrap_or_else(|p| p.into_inner()).push(head);
     if let RawAction::Respond(bytes) = action {

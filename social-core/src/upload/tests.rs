@@ -12,7 +12,10 @@ fn fixed_plan_last_chunk_shorter() {
     let chunks: Vec<(u64, u64)> = plan.chunks().map(|c| (c.start, c.len)).collect();
 
     assert_eq!(chunks, vec![(0, 4), (4, 4), (8, 2)]);
-    assert_eq!(plan.chunk(2).expect("last").content_range(10), "bytes 8-9/10");
+    assert_eq!(
+        plan.chunk(2).expect("last").content_range(10),
+        "bytes 8-9/10"
+    );
 }
 
 #[test]
@@ -26,7 +29,10 @@ fn floor_plan_matches_tiktok_example() {
     assert_eq!(plan.count(), 5);
     assert_eq!(last.start, 40_000_000);
     assert_eq!(last.len, 10_000_123);
-    assert_eq!(last.content_range(plan.total()), "bytes 40000000-50000122/50000123");
+    assert_eq!(
+        last.content_range(plan.total()),
+        "bytes 40000000-50000122/50000123"
+    );
 }
 
 #[test]
@@ -154,12 +160,32 @@ fn poll_interval_prefers_hint_with_cap() {
     assert_eq!(settings.interval(1, None), Duration::from_secs(1));
     assert_eq!(settings.interval(3, None), Duration::from_secs(4));
     assert_eq!(settings.interval(9, None), Duration::from_secs(10));
-    assert_eq!(settings.interval(1, Some(Duration::from_secs(5))), Duration::from_secs(5));
-    assert_eq!(settings.interval(1, Some(Duration::from_secs(500))), Duration::from_secs(10));
+    assert_eq!(
+        settings.interval(1, Some(Duration::from_secs(5))),
+        Duration::from_secs(5)
+    );
+    assert_eq!(
+        settings.interval(1, Some(Duration::from_secs(500))),
+        Duration::from_secs(10)
+    );
 }
 
 #[test]
 fn progress_fraction() {
-    assert_eq!(UploadProgress { uploaded: 5, total: 10 }.fraction(), 0.5);
-    assert_eq!(UploadProgress { uploaded: 0, total: 0 }.fraction(), 1.0);
+    assert_eq!(
+        UploadProgress {
+            uploaded: 5,
+            total: 10
+        }
+        .fraction(),
+        0.5
+    );
+    assert_eq!(
+        UploadProgress {
+            uploaded: 0,
+            total: 0
+        }
+        .fraction(),
+        1.0
+    );
 }
