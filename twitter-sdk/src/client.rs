@@ -3,12 +3,13 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use social_core::auth::with_token_refresh;
 use social_core::http::Method;
 use social_core::multipart::Multipart;
-use social_core::rate_limit::RateLimit;
+use social_core::rate_limit::{Quota, QuotaLimiter, RateLimit};
 use social_core::{
     AuthError, Error, HttpClient, HttpClientConfig, HttpSettings, Platform, PollSettings,
     RefreshingTokenProvider, RequestSpec, Response, Result, RetryPolicy, Secret, StaticToken,
@@ -26,6 +27,27 @@ pub const DEFAULT_BASE_URL: &str = "https://api.x.com/";
 /// The default size of a media upload segment: 4 MiB, the largest size the
 /// protocol notes of X's own clients use.
 pub const DEFAULT_CHUNK_SIZE: u64 = 4 * 1024 * 1024;
+
+/// The per-user quotas X documents (August 2026) for the calls this SDK
+/// makes, per 15-minute window: posts 100, deletes 50, `users/me` 75, simple
+/// uploads 500, status checks 1000, and 1875 for each of `initialize`,
+/// `append` and `finalize`. X's 24-hour caps are read from its headers.
+pub fn documented_quotas() -> Vec<(String, Quota)> {
+    let window = Duration::from_secs(15 * 60);
+    [
+        ("create_post", 100),
+        ("delete_post", 50),
+        ("users_me", 75),
+        ("media_upload", 500),
+        ("media_status", 1_000),
+        ("media_initialize", 1_875),
+        ("media_append", 1_875),
+        ("media_finalize", 1_875),
+    ]
+    .into_iter()
+    .map(|(operation, max)| (operation.to_owned(), Quota::new(max, window)))
+    .collect()
+}
 
 /// A client for the X API v2. Cheap to clone; clones share connections,
 /// tokens and rate-limit state.
@@ -77,6 +99,9 @@ pub(crate) struct ApiRequest {
 impl ApiRequest {
     pub(crate) fn new(method: Method, path: impl Into<String>, spec: RequestSpec) -> ApiRequest {
         let writes = method != Method::GET;
+        // Each operation counts against the client-side quota of its own
+        // name, when the client keeps quotas.
+        let spec = spec.clone().quota(spec.operation());
         ApiRequest {
             method,
             path: path.into(),
@@ -293,6 +318,7 @@ pub struct ClientBuilder {
     poll: PollSettings,
     chunk_size: Option<u64>,
     limits: PostLimits,
+    quotas: Option<Vec<(String, Quota)>>,
     error: Option<Error>,
 }
 
@@ -407,6 +433,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps X's documented per-user quotas on the client side
+    /// ([`documented_quotas`]): a call that would exceed one waits until the
+    /// window has room, instead of drawing a 429. Off by default.
+    pub fn client_side_quotas(mut self) -> Self {
+        self.quotas = Some(documented_quotas());
+        self
+    }
+
+    /// Keeps these quotas on the client side, keyed by operation name
+    /// (`create_post`, `media_append`, ...).
+    pub fn custom_quotas(mut self, quotas: Vec<(String, Quota)>) -> Self {
+        self.quotas = Some(quotas);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
         if let Some(error) = self.error {
@@ -423,6 +464,9 @@ impl ClientBuilder {
             config.timer = timer;
         }
         let timer = config.timer.clone();
+        config.limiter = self
+            .quotas
+            .map(|quotas| QuotaLimiter::new(quotas, timer.clone()));
         let http = HttpClient::new(config, Arc::new(XProtocol))?;
         let auth = match self.auth {
             None => {

@@ -45,7 +45,7 @@ mod validate;
 pub mod testing;
 
 pub use auth::{Auth, AuthorizationRequest, OAuth1Credentials, OAuth2App, XRefreshGrant};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CHUNK_SIZE};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CHUNK_SIZE, documented_quotas};
 pub use error::XProtocol;
 pub use media::{
     MediaCategory, MediaKind, MediaStatus, MediaUpload, ProcessingState, UploadedMedia,

@@ -405,3 +405,41 @@ async fn rate_limits_visible_on_success() {
     assert_eq!(window.limit(), Some(75));
     assert_eq!(window.remaining(), Some(74));
 }
+
+#[tokio::test]
+async fn client_side_quota_delays_instead_of_429() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/2/users/me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture_json("users_me_200.json")))
+        .expect(3)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let quota = social_core::Quota::new(2, Duration::from_secs(900));
+    let client = builder(&server, &timer)
+        .custom_quotas(vec![("users_me".to_owned(), quota)])
+        .oauth1(credentials())
+        .build()
+        .expect("client");
+
+    for _ in 0..3 {
+        client.me().await.expect("me");
+    }
+
+    assert_eq!(timer.sleeps(), vec![Duration::from_secs(900)]);
+}
+
+#[test]
+fn documented_quotas_cover_posting() {
+    let quotas = twitter_sdk::documented_quotas();
+
+    let post = quotas
+        .iter()
+        .find(|(name, _)| name == "create_post")
+        .expect("create_post");
+
+    assert_eq!(post.1.max, 100);
+    assert_eq!(post.1.window, Duration::from_secs(900));
+}
