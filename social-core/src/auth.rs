@@ -44,7 +44,7 @@ pub struct TokenSet {
 }
 
 impl TokenSet {
-    /// A token set with only an access token.
+    /// Creates a token set with only an access token.
     pub fn new(access_token: impl Into<Secret>) -> TokenSet {
         TokenSet {
             access_token: access_token.into(),
@@ -311,9 +311,9 @@ impl<G: RefreshGrant> TokenProvider for RefreshingTokenProvider<G> {
     }
 }
 
-/// Runs `call` with a token; when it fails with [`ErrorKind::InvalidToken`]
-/// from the platform (not a local auth error), refreshes once and runs it
-/// again with the new token. A second rejection is returned as it is.
+/// Runs `call` with a token. When the platform rejects the token
+/// ([`ErrorKind::InvalidToken`], not a local auth error), it refreshes once
+/// and runs `call` again with the new token. A second rejection is returned.
 pub async fn with_token_refresh<T, F, Fut>(provider: &dyn TokenProvider, mut call: F) -> Result<T>
 where
     F: FnMut(Secret) -> Fut,

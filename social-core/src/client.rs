@@ -14,7 +14,7 @@ use crate::retry::{Idempotency, RetryDecision, RetryPolicy};
 use crate::settings::HttpSettings;
 use crate::time::{Timer, TokioTimer};
 
-/// Which timeout a request gets.
+/// The timeout class of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutClass {
     /// A JSON call: the settings' request timeout.
@@ -23,7 +23,7 @@ pub enum TimeoutClass {
     UploadChunk,
 }
 
-/// What the executor needs to know about one logical call.
+/// The executor's description of one logical call.
 #[derive(Debug, Clone)]
 pub struct RequestSpec {
     operation: &'static str,
@@ -35,7 +35,7 @@ pub struct RequestSpec {
 }
 
 impl RequestSpec {
-    /// A call named `operation` (used in logs and errors), with its idempotency.
+    /// Creates the spec of a call named `operation` (used in logs and errors).
     pub fn new(operation: &'static str, idempotency: Idempotency) -> RequestSpec {
         RequestSpec {
             operation,
@@ -47,12 +47,12 @@ impl RequestSpec {
         }
     }
 
-    /// A safe-to-repeat call.
+    /// Creates the spec of a safe-to-repeat call.
     pub fn idempotent(operation: &'static str) -> RequestSpec {
         RequestSpec::new(operation, Idempotency::Idempotent)
     }
 
-    /// A call that creates something visible.
+    /// Creates the spec of a call that creates something visible.
     pub fn creating(operation: &'static str) -> RequestSpec {
         RequestSpec::new(operation, Idempotency::Creating)
     }
@@ -63,7 +63,7 @@ impl RequestSpec {
         self
     }
 
-    /// Treats `status` as a usable answer instead of an error.
+    /// Treats `status` as a usable response instead of an error.
     pub fn accept_status(mut self, status: StatusCode) -> Self {
         self.accepted.push(status);
         self
@@ -191,7 +191,7 @@ impl HttpClient {
     }
 
     /// Sends the request `build` makes, retrying as the policy and the
-    /// request's idempotency allow, and classifies the answer.
+    /// request's idempotency allow, and classifies the response.
     ///
     /// `build` is called once per attempt, so a retry gets a fresh body (a
     /// file slice is reopened) and a fresh signature.

@@ -47,7 +47,7 @@ impl fmt::Display for Platform {
     }
 }
 
-/// What kind of failure an API error is, independent of the platform's codes.
+/// The kind of failure an API error is, independent of the platform's codes.
 ///
 /// Each SDK maps its platform's codes onto these kinds, so retry logic and
 /// applications can branch on one vocabulary.
@@ -77,7 +77,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// Returns the kind a bare HTTP status implies when the body tells nothing more.
+    /// Returns the kind a bare HTTP status implies when the body gives nothing more.
     pub fn from_status(status: StatusCode) -> ErrorKind {
         match status.as_u16() {
             401 => ErrorKind::InvalidToken,
@@ -197,7 +197,7 @@ impl Error {
         }
     }
 
-    /// Returns how long the platform asked us to wait, when it said so.
+    /// Returns the wait the platform requested, when it named one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api(e) => e.retry_after,
@@ -227,7 +227,7 @@ impl Error {
     /// Tells whether the failed request may have reached the platform.
     ///
     /// `Some(Delivery::Unknown)` for transport failures after sending, for
-    /// 5xx answers and for bodies cut off mid-way, where the platform may have
+    /// 5xx responses and for bodies cut off mid-way, where the platform may have
     /// acted; `Some(Delivery::NotSent)` when the connection never carried the
     /// request; `None` when the platform clearly rejected it.
     pub fn delivery(&self) -> Option<Delivery> {
@@ -510,7 +510,7 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Why a response body could not be used.
+/// The reason a response body could not be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UnexpectedBody {
@@ -752,7 +752,7 @@ pub struct AuthError {
 }
 
 impl AuthError {
-    /// Creates an auth error. `message` says what is wrong and what to do.
+    /// Creates an auth error. `message` states what is wrong and what to do.
     pub fn new(platform: Platform, message: impl Into<String>) -> AuthError {
         AuthError {
             platform,

@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 
-/// Where media comes from.
+/// The origin of media: a file, bytes in memory or a public URL.
 #[derive(Debug, Clone)]
 pub enum MediaSource {
     /// A local file, streamed from disk and never read whole into memory.
@@ -40,7 +40,7 @@ pub struct MediaInfo {
 }
 
 impl MediaSource {
-    /// A file on disk.
+    /// Creates a source for a file on disk.
     pub fn file(path: impl Into<PathBuf>) -> MediaSource {
         MediaSource::File(path.into())
     }

@@ -2,8 +2,8 @@
 //!
 //! reqwest's own multipart form streams file parts with chunked transfer
 //! encoding when it cannot know their length. Here every part's length is
-//! known up front, so the body has an exact `Content-Length`, a file part is
-//! streamed from disk, and the framing follows RFC 7578: the CRLF before each
+//! known up front, so the body has an exact `Content-Length` and a file part
+//! is streamed from disk. The framing follows RFC 7578: the CRLF before each
 //! boundary belongs to the delimiter, never to the part's data.
 
 use bytes::Bytes;

@@ -2,10 +2,9 @@
 //! then JSON decoding.
 //!
 //! [`classify`] turns status, headers and body into either a usable
-//! [`Response`] or the right [`Error`]: the platform's documented error (a
-//! JSON error object means failure whatever the status), or an
-//! [`UnexpectedResponse`] for HTML pages, plain text, empty bodies and
-//! truncated JSON. Nothing here panics on what the network sends.
+//! [`Response`] or the right [`Error`]. A JSON error object is the
+//! platform's documented error whatever the status. HTML pages, plain text,
+//! empty bodies and truncated JSON become an [`UnexpectedResponse`]. Nothing here panics on what the network sends.
 
 use std::fmt::Debug;
 use std::time::{Duration, SystemTime};
@@ -20,7 +19,7 @@ use crate::error::{
 use crate::rate_limit::RateLimit;
 use crate::retry::parse_retry_after;
 
-/// What an SDK teaches the shared response reader about its platform.
+/// A platform's rules for the shared response reader: its error body, rate-limit headers, request id and retry hints.
 pub trait ApiProtocol: Debug + Send + Sync {
     /// Returns the platform, used in every error message.
     fn platform(&self) -> Platform;
@@ -148,7 +147,7 @@ impl Response {
     }
 }
 
-/// How the body of a response was read, for [`classify`].
+/// The result of reading a response body, for [`classify`].
 #[derive(Debug)]
 pub enum BodyRead {
     /// The whole body arrived.
@@ -255,8 +254,8 @@ fn complete_api_error(
     api.with_request_id(request_id)
 }
 
-/// A message from a JSON body no SDK parser claimed: `message`, `detail`,
-/// `error_description` or a string `error`.
+/// Reads a message from a JSON body no SDK parser claimed: `message`,
+/// `detail`, `error_description` or a string `error`.
 fn generic_message(value: &serde_json::Value) -> Option<String> {
     ["message", "detail", "error_description", "error", "title"]
         .iter()

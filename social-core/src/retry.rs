@@ -46,7 +46,7 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Why the executor retries.
+/// The reason the executor retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryReason {
     /// The platform asked to slow down (429 or a rate-limit code).
@@ -57,7 +57,7 @@ pub enum RetryReason {
     Transport,
 }
 
-/// Why the executor stops and returns the error.
+/// The reason the executor stops and returns the error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
     /// The error is permanent (4xx, bad input, auth).
@@ -87,7 +87,7 @@ pub enum RetryDecision {
 }
 
 impl RetryPolicy {
-    /// A policy that never retries.
+    /// Returns a policy that never retries.
     pub fn never() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 1,
@@ -216,8 +216,8 @@ fn retry_reason(idempotency: Idempotency, error: &Error) -> Result<RetryReason, 
 /// three forms (IMF-fixdate, RFC 850, asctime).
 ///
 /// A date is measured against the response's own `Date` header when there is
-/// one, so a skewed local clock does not stretch or shrink the wait; otherwise
-/// against `now`. A date in the past gives zero.
+/// one, so a skewed local clock does not stretch or shrink the wait. Without
+/// that header it is measured against `now`. A date in the past gives zero.
 pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers
         .get(http::header::RETRY_AFTER)?

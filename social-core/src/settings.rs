@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 
-/// Where requests go through.
+/// The proxy requests go through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ProxySetting {
@@ -16,7 +16,7 @@ pub enum ProxySetting {
     FromEnvironment,
     /// Every request goes through this proxy; the environment is ignored.
     Explicit(Url),
-    /// Direct connections only, whatever the environment says.
+    /// Direct connections only, whatever the environment sets.
     None,
 }
 
@@ -56,7 +56,7 @@ impl fmt::Debug for HttpSettings {
 }
 
 impl ProxySetting {
-    /// The setting without any user name or password in the proxy URL.
+    /// Formats the setting without any user name or password in the proxy URL.
     fn redacted(&self) -> String {
         match self {
             ProxySetting::FromEnvironment => "from environment".to_owned(),

@@ -46,7 +46,7 @@ impl Chunk {
     }
 }
 
-/// How a file is cut into chunks.
+/// A division of a file into chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkPlan {
     total: u64,
@@ -242,7 +242,7 @@ pub fn file_slice_stream(
     })
 }
 
-/// What identifies a file for a resumable upload: path, size and
+/// The identity of a file in a resumable upload: path, size and
 /// modification time. A saved session is resumed only when all three match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileIdentity {
@@ -330,7 +330,7 @@ pub fn report_progress(callback: Option<&ProgressCallback>, uploaded: u64, total
 pub struct PollSettings {
     /// Wait before the first status check when the platform gives no hint.
     pub initial_interval: Duration,
-    /// Longest wait between two checks.
+    /// Maximum wait between two checks.
     pub max_interval: Duration,
     /// Total time to keep polling. Default 30 minutes: large videos take
     /// long, and giving up after a minute strands finished uploads.

@@ -28,7 +28,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.x.com/";
 /// protocol notes of X's own clients use.
 pub const DEFAULT_CHUNK_SIZE: u64 = 4 * 1024 * 1024;
 
-/// The per-user quotas X documents (August 2026) for the calls this SDK
+/// Returns the per-user quotas X documents (August 2026) for the calls this SDK
 /// makes, per 15-minute window: posts 100, deletes 50, `users/me` 75, simple
 /// uploads 500, status checks 1000, and 1875 for each of `initialize`,
 /// `append` and `finalize`. X's 24-hour caps are read from its headers.
@@ -206,7 +206,7 @@ impl Client {
 
     /// Sends one API call: authorizes it (signing each attempt anew, or
     /// refreshing an OAuth 2.0 token once after a 401), retries as its
-    /// spec allows, and classifies the answer.
+    /// spec allows, and classifies the response.
     pub(crate) async fn send(&self, request: ApiRequest) -> Result<Response> {
         let url = self
             .inner

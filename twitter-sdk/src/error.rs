@@ -1,4 +1,4 @@
-//! How X reports errors, mapped onto the shared [`ErrorKind`].
+//! X's error bodies, mapped onto the shared [`ErrorKind`].
 //!
 //! X uses three shapes: v2 problem details (`type`, `title`, `detail`,
 //! `status`), the v1.1 `errors` array of `{code, message}`, and the OAuth

@@ -19,7 +19,7 @@ pub const MAX_GIF_BYTES: u64 = 15 * 1024 * 1024;
 /// 16 GiB. Videos this large need X Premium; X checks the account's own
 /// limit when the post is created.
 pub const MAX_UPLOAD_BYTES: u64 = 17_179_869_184;
-/// The longest alt text X accepts.
+/// The maximum alt text length X accepts, in characters.
 pub const MAX_ALT_TEXT_CHARS: usize = 1_000;
 
 /// What kind of media a file is, which decides its category and limits.
@@ -33,7 +33,7 @@ pub enum MediaKind {
     Video,
 }
 
-/// Where the media will be used (`media_category`).
+/// The use of the media on X (`media_category`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MediaCategory {
@@ -140,7 +140,7 @@ pub struct UploadedMedia {
     pub id: String,
     /// The media key (`13_<id>` for videos).
     pub media_key: Option<String>,
-    /// What the media is.
+    /// The kind of media.
     pub kind: MediaKind,
     /// The category it was uploaded under.
     pub category: MediaCategory,

@@ -9,7 +9,7 @@ use crate::media::{MediaKind, UploadedMedia};
 use crate::model::{Envelope, Post, User};
 use crate::validate::{check_id, check_poll, check_text};
 
-/// Who may reply to a post.
+/// The accounts allowed to reply to a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReplySettings {
@@ -48,7 +48,7 @@ pub struct NewPost {
 }
 
 impl NewPost {
-    /// A post with this text (may be empty when media is attached).
+    /// Creates a post with this text (empty is allowed when media is attached).
     pub fn new(text: impl Into<String>) -> NewPost {
         NewPost {
             text: text.into(),
@@ -193,7 +193,7 @@ impl Client {
     ///
     /// The request is sent at most once unless X provably did not act on
     /// it: a 429 or a connection that never opened is retried; a 5xx, a
-    /// timeout after sending or a cut-off answer returns an error whose
+    /// timeout after sending or a cut-off response returns an error whose
     /// [`Error::delivery`] is `Unknown`, so check the timeline before posting
     /// again.
     pub async fn create_post(&self, post: &NewPost) -> Result<Post> {

@@ -1,6 +1,6 @@
 //! An HTTP/1.1 server on 127.0.0.1 that forwards every request to an
-//! upstream (a wiremock server) unless a rule says to drop the connection
-//! instead, mid-body and without an answer, the way a failing network does.
+//! upstream (a wiremock server) unless a rule drops the connection instead,
+//! mid-body and without a response, the way a failing network does.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -24,7 +24,7 @@ pub struct FaultRule {
 impl FaultRule {
     /// Drops the next `times` requests whose method is `method` and whose
     /// path contains `path_contains`. The connection closes after part of the
-    /// body has been read, so the client has sent bytes and gets no answer.
+    /// body has been read, so the client has sent bytes and gets no response.
     pub fn drop_connection(method: Method, path_contains: &str, times: usize) -> FaultRule {
         FaultRule {
             method,

@@ -1,6 +1,6 @@
-//! A TCP server on 127.0.0.1 that answers each connection with a scripted
+//! A TCP server on 127.0.0.1 that handles each connection with a scripted
 //! action, for faults an HTTP mock cannot produce: a body cut short, a
-//! broken gzip stream, a connection closed without an answer.
+//! broken gzip stream, a connection closed without a response.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// What the server does with one connection, after reading the request.
+/// The server's action on one connection, after reading the request.
 #[derive(Debug, Clone)]
 pub enum RawAction {
     /// Writes these bytes (a whole HTTP response, possibly malformed) and closes.
@@ -19,7 +19,7 @@ pub enum RawAction {
 }
 
 impl RawAction {
-    /// A response whose `Content-Length` promises more than the body holds.
+    /// Builds a response whose `Content-Length` promises more than the body contains.
     pub fn truncated(status: u16, content_type: &str, body: &[u8], promised: usize) -> RawAction {
         let mut bytes = format!(
             "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {promised}\r\nConnection: close\r\n\r\n"
@@ -29,7 +29,7 @@ impl RawAction {
         RawAction::Respond(bytes)
     }
 
-    /// A complete response with the given headers and body.
+    /// Builds a complete response with the given headers and body.
     pub fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> RawAction {
         let mut head = format!("HTTP/1.1 {status} X\r\n");
         for (name, value) in headers {

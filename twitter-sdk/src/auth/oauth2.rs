@@ -47,7 +47,7 @@ impl fmt::Debug for OAuth2App {
     }
 }
 
-/// What to send the user to, and what to keep until the callback arrives.
+/// The authorization URL for the user, and the values to keep until the callback arrives.
 #[derive(Debug, Clone)]
 pub struct AuthorizationRequest {
     /// The URL to open in the user's browser.

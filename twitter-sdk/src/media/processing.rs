@@ -1,5 +1,5 @@
 //! Polling media processing: `pending`, `in_progress`, then `succeeded` or
-//! `failed`, waiting as long as X's `check_after_secs` asks.
+//! `failed`, waiting as long as X's `check_after_secs` requests.
 
 use std::time::Duration;
 
@@ -71,7 +71,7 @@ struct ProcessingFailure {
     message: Option<String>,
 }
 
-/// Where processing of one media item stands.
+/// The processing status of one media item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MediaStatus {
@@ -79,7 +79,7 @@ pub struct MediaStatus {
     pub id: String,
     /// The state.
     pub state: ProcessingState,
-    /// How far processing got, when X says.
+    /// The share of processing done, when X reports it.
     pub progress_percent: Option<u32>,
     /// How long X asks us to wait before checking again.
     pub check_after: Option<Duration>,
@@ -90,7 +90,7 @@ pub struct MediaStatus {
 }
 
 impl MediaStatus {
-    /// Status from an upload answer: no `processing_info` means ready.
+    /// Reads the status from an upload response: no `processing_info` means ready.
     pub(crate) fn from_data(data: &MediaData) -> MediaStatus {
         let Some(info) = &data.processing_info else {
             return MediaStatus {

@@ -82,7 +82,7 @@ impl Client {
                 prepared.info.len,
             )?;
         // Uploading creates only an unattached media object, so a repeat
-        // after a lost answer costs nothing visible.
+        // after a lost response costs nothing visible.
         let spec = RequestSpec::idempotent("media_upload").upload_chunk();
         let request = ApiRequest::new(Method::POST, "2/media/upload", spec).multipart(form);
         let response = self.send(request).await?;
@@ -140,7 +140,7 @@ impl Client {
             body["additional_owners"] = Value::from(upload.additional_owners.clone());
         }
         // An upload session shows nothing to anyone, so creating a second one
-        // after a lost answer is harmless.
+        // after a lost response is harmless.
         let spec = RequestSpec::idempotent("media_initialize");
         let request = ApiRequest::new(Method::POST, "2/media/upload/initialize", spec).json(body);
         let response = self.send(request).await?;
