@@ -323,8 +323,23 @@ where
     match call(token.clone()).await {
         Err(error) if is_rejected_token(&error) => {
             tracing::debug!(error = %error, "access token rejected, refreshing once");
-            let fresh = provider.refresh_rejected(&token).await?;
+            let fresh = match provider.refresh_rejected(&token).await {
+                Ok(fresh) => fresh,
+                Err(refresh_error) => return Err(keep_rejection(refresh_error, error)),
+            };
             call(fresh).await
+        }
+        other => other,
+    }
+}
+
+/// Keeps the platform's rejection (its code and request id) as the source of
+/// an auth error that ended the refresh, unless that error has a source.
+fn keep_rejection(refresh_error: Error, rejection: Error) -> Error {
+    match refresh_error {
+        Error::Auth(mut auth) if auth.source.is_none() => {
+            auth.source = Some(Box::new(rejection));
+            Error::Auth(auth)
         }
         other => other,
     }

@@ -748,7 +748,7 @@ pub struct AuthError {
     platform: Platform,
     message: String,
     reauthorize: bool,
-    source: Option<BoxError>,
+    pub(crate) source: Option<BoxError>,
 }
 
 impl AuthError {

@@ -111,9 +111,16 @@ impl MediaSource {
 }
 
 async fn probe_file(path: &Path) -> Result<MediaInfo> {
-    let metadata = tokio::fs::metadata(path)
-        .await
-        .map_err(|e| Error::io(path, e))?;
+    let metadata = tokio::fs::metadata(path).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::invalid_input(
+                "media",
+                format!("{} does not exist; check the path", path.display()),
+            )
+        } else {
+            Error::io(path, e)
+        }
+    })?;
     if !metadata.is_file() {
         return Err(Error::invalid_input(
             "media",
@@ -292,13 +299,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn probe_missing_file_is_io_error() {
+    async fn probe_missing_file_is_invalid_input() {
         let err = MediaSource::file("/nonexistent/clip.mp4")
             .probe()
             .await
             .expect_err("missing file");
 
-        assert!(matches!(err, Error::Io(_)));
+        assert!(matches!(err, Error::InvalidInput(_)));
         assert!(err.to_string().contains("/nonexistent/clip.mp4"));
     }
 

@@ -395,7 +395,7 @@ async fn bad_media_rejected_before_request() {
     let wrong_type = client.upload_media(MediaUpload::file(&text)).await;
     let too_big = client.upload_media(MediaUpload::file(&big)).await;
 
-    assert!(matches!(missing, Err(Error::Io(_))));
+    assert!(matches!(missing, Err(Error::InvalidInput(_))));
     assert!(matches!(wrong_type, Err(Error::InvalidInput(_))));
     let too_big = too_big.expect_err("5 MB + 1");
     assert!(

@@ -3,6 +3,7 @@
 //! table of what happened.
 
 mod facebook;
+mod tiktok;
 mod twitter;
 
 use std::io::Write;
@@ -31,6 +32,7 @@ pub(crate) fn main(root: PathBuf) -> ExitCode {
     let flows = runtime.block_on(async {
         let mut flows = Vec::new();
         flows.extend(twitter::run(&context).await);
+        flows.extend(tiktok::run(&context).await);
         flows.extend(facebook::run(&context).await);
         flows
     });

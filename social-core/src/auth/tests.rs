@@ -238,3 +238,22 @@ fn token_set_serializes_expiry_as_seconds() {
     assert_eq!(back, set);
     assert!(!format!("{set:?}").contains("\"a\""));
 }
+
+#[tokio::test]
+async fn failed_refresh_keeps_rejection_as_source() {
+    let provider = RefreshingTokenProvider::new(RotatingGrant::default(), TokenSet::new("a0"));
+
+    let result: Result<()> = with_token_refresh(&provider, |_| async {
+        Err(
+            ApiError::new(Platform::X, ErrorKind::InvalidToken, "expired")
+                .with_request_id(Some("req-7".into()))
+                .into(),
+        )
+    })
+    .await;
+
+    let err = result.expect_err("no refresh token");
+    let source = std::error::Error::source(&err).expect("rejection kept");
+    assert!(matches!(err, Error::Auth(_)));
+    assert!(source.to_string().contains("req-7"));
+}
