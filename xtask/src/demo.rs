@@ -5,6 +5,7 @@
 mod facebook;
 mod tiktok;
 mod twitter;
+mod youtube;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ pub(crate) fn main(root: PathBuf) -> ExitCode {
     let flows = runtime.block_on(async {
         let mut flows = Vec::new();
         flows.extend(twitter::run(&context).await);
+        flows.extend(youtube::run(&context).await);
         flows.extend(tiktok::run(&context).await);
         flows.extend(facebook::run(&context).await);
         flows
