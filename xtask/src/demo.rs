@@ -3,6 +3,7 @@
 //! table of what happened.
 
 mod facebook;
+mod instagram;
 mod tiktok;
 mod twitter;
 mod youtube;
@@ -36,6 +37,7 @@ pub(crate) fn main(root: PathBuf) -> ExitCode {
         flows.extend(youtube::run(&context).await);
         flows.extend(tiktok::run(&context).await);
         flows.extend(facebook::run(&context).await);
+        flows.extend(instagram::run(&context).await);
         flows
     });
     print_table(&flows);
