@@ -208,7 +208,7 @@ impl Client {
 /// Reads a local source's length and type; a missing file is `InvalidInput`
 /// naming `field`, other read failures stay `Io` errors.
 pub(crate) async fn probe_media(field: &str, source: &MediaSource) -> Result<MediaInfo> {
-    match source.probe().await {
+    match source.probe_as(field).await {
         Ok(info) => Ok(info),
         Err(Error::Io(io)) if !io.path().exists() => Err(Error::invalid_input(
             field,

@@ -207,7 +207,7 @@ async fn size_mismatch_is_permanent() {
     let server = strict_chunked_server(json_fixture(400, "error_6000_1363045.json"), 1).await;
     catch_all(&server).await;
     let timer = Arc::new(ManualTimer::new());
-    let upload = VideoUpload::new(MediaSource::bytes(vec![7u8; 600_000], Some("clip.mp4")))
+    let upload = VideoUpload::new(MediaSource::bytes(mp4_like(600_000), Some("clip.mp4")))
         .skip_processing_wait();
 
     let error = client(&server, &timer)
@@ -258,7 +258,7 @@ async fn chunk_offsets_as_numbers_or_strings() {
         .await;
     catch_all(&server).await;
     let timer = Arc::new(ManualTimer::new());
-    let upload = VideoUpload::new(MediaSource::bytes(vec![7u8; 600_000], Some("clip.mp4")))
+    let upload = VideoUpload::new(MediaSource::bytes(mp4_like(600_000), Some("clip.mp4")))
         .details(VideoDetails::new().title("T"))
         .skip_processing_wait();
 
@@ -497,4 +497,12 @@ async fn session_survives_restart_unless_file_changed() {
         matches!(&error, Error::InvalidInput(i) if i.field() == "video"),
         "{error}"
     );
+}
+
+/// Returns `len` bytes that start with an MP4 `ftyp` box, so type detection
+/// sees a video.
+fn mp4_like(len: usize) -> Vec<u8> {
+    let mut bytes = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    bytes.resize(len, 7);
+    bytes
 }

@@ -108,7 +108,14 @@ mod unix_seconds {
         d: D,
     ) -> Result<Option<SystemTime>, D::Error> {
         let secs = Option::<u64>::deserialize(d)?;
-        Ok(secs.map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s)))
+        secs.map(|s| {
+            SystemTime::UNIX_EPOCH
+                .checked_add(Duration::from_secs(s))
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!("{s} seconds is out of range for a time"))
+                })
+        })
+        .transpose()
     }
 }
 
@@ -154,6 +161,12 @@ impl StaticToken {
                 "empty; supply a non-empty token",
             ));
         }
+        if !token.is_header_safe() {
+            return Err(Error::invalid_input(
+                "access_token",
+                "contains spaces, line breaks or non-ASCII characters, which no token has; check where it was copied from",
+            ));
+        }
         Ok(StaticToken { platform, token })
     }
 }
@@ -187,17 +200,46 @@ pub type TokenCallback = Arc<dyn Fn(&TokenSet) + Send + Sync>;
 /// A provider that refreshes through a [`RefreshGrant`], once at a time.
 ///
 /// - Before each call it refreshes when the access token expires within the
-///   margin (60 s by default), using the expiry the platform announced.
+///   margin (60 s by default), using the expiry the platform announced, but
+///   not again within one margin of the last refresh (a token that lives
+///   shorter than the margin would otherwise be refreshed on every call).
 /// - After a rejection, concurrent callers share one refresh: the first
 ///   refreshes while the others wait on the same lock, then find the token
-///   already replaced and use the new one.
+///   already replaced and use the new one. When the refresh failed, the
+///   callers that waited for it get its failure instead of trying again,
+///   and a refresh token the platform rejected is not sent again.
+/// - The refresh runs in its own tokio task, so a caller that is dropped or
+///   times out mid-refresh cannot lose a rotated refresh token: the task
+///   still stores the new set and hands it to the callback.
 /// - The callback receives every new set before the lock is released.
 pub struct RefreshingTokenProvider<G> {
-    grant: G,
-    tokens: tokio::sync::Mutex<TokenSet>,
+    grant: Arc<G>,
+    state: Arc<tokio::sync::Mutex<RefreshState>>,
+    attempts: Arc<std::sync::atomic::AtomicU64>,
     callback: Option<TokenCallback>,
     timer: Arc<dyn Timer>,
     margin: Duration,
+}
+
+struct RefreshState {
+    tokens: TokenSet,
+    last_refresh: Option<SystemTime>,
+    last_failure: Option<RefreshFailure>,
+}
+
+/// What the last failed refresh attempt left behind, so the callers that
+/// waited for it share its outcome.
+struct RefreshFailure {
+    attempt: u64,
+    refresh_token: Secret,
+    message: String,
+    reauthorize: bool,
+}
+
+/// Why a refresh was asked for.
+enum RefreshTrigger {
+    Expiring,
+    Rejected(Secret),
 }
 
 impl<G: fmt::Debug> fmt::Debug for RefreshingTokenProvider<G> {
@@ -209,12 +251,17 @@ impl<G: fmt::Debug> fmt::Debug for RefreshingTokenProvider<G> {
     }
 }
 
-impl<G: RefreshGrant> RefreshingTokenProvider<G> {
+impl<G: RefreshGrant + 'static> RefreshingTokenProvider<G> {
     /// Starts from `tokens`, refreshing through `grant`.
     pub fn new(grant: G, tokens: TokenSet) -> Self {
         RefreshingTokenProvider {
-            grant,
-            tokens: tokio::sync::Mutex::new(tokens),
+            grant: Arc::new(grant),
+            state: Arc::new(tokio::sync::Mutex::new(RefreshState {
+                tokens,
+                last_refresh: None,
+                last_failure: None,
+            })),
+            attempts: Arc::default(),
             callback: None,
             timer: Arc::new(TokioTimer),
             margin: Duration::from_secs(60),
@@ -247,7 +294,7 @@ impl<G: RefreshGrant> RefreshingTokenProvider<G> {
 
     /// Returns a copy of the current token set.
     pub async fn tokens(&self) -> TokenSet {
-        self.tokens.lock().await.clone()
+        self.state.lock().await.tokens.clone()
     }
 
     /// Returns the grant.
@@ -255,9 +302,83 @@ impl<G: RefreshGrant> RefreshingTokenProvider<G> {
         &self.grant
     }
 
-    async fn refresh_locked(&self, tokens: &mut TokenSet) -> Result<Secret> {
+    /// Runs the refresh in a task of its own and waits for it.
+    async fn refresh(&self, trigger: RefreshTrigger) -> Result<Secret> {
+        let job = RefreshJob {
+            grant: self.grant.clone(),
+            state: self.state.clone(),
+            attempts: self.attempts.clone(),
+            callback: self.callback.clone(),
+            timer: self.timer.clone(),
+            margin: self.margin,
+            seen_attempts: self.attempts.load(std::sync::atomic::Ordering::SeqCst),
+        };
         let platform = self.grant.platform();
-        let Some(refresh_token) = tokens.refresh_token.clone() else {
+        match tokio::spawn(job.run(trigger)).await {
+            Ok(result) => result,
+            Err(join) => Err(AuthError::new(
+                platform,
+                format!("the token refresh task failed: {join}"),
+            )
+            .into()),
+        }
+    }
+}
+
+/// Everything a refresh task needs, owned so it outlives its caller.
+struct RefreshJob<G> {
+    grant: Arc<G>,
+    state: Arc<tokio::sync::Mutex<RefreshState>>,
+    attempts: Arc<std::sync::atomic::AtomicU64>,
+    callback: Option<TokenCallback>,
+    timer: Arc<dyn Timer>,
+    margin: Duration,
+    seen_attempts: u64,
+}
+
+impl<G: RefreshGrant> RefreshJob<G> {
+    async fn run(self, trigger: RefreshTrigger) -> Result<Secret> {
+        let mut state = self.state.lock().await;
+        let now = self.timer.now();
+        match &trigger {
+            RefreshTrigger::Rejected(old) if state.tokens.access_token != *old => {
+                // Another caller refreshed while this one waited for the lock.
+                return Ok(state.tokens.access_token.clone());
+            }
+            RefreshTrigger::Expiring if !needs_proactive_refresh(&state, self.margin, now) => {
+                return Ok(state.tokens.access_token.clone());
+            }
+            _ => {}
+        }
+        if let Some(error) = self.shared_failure(&state) {
+            return Err(error);
+        }
+        self.refresh_locked(&mut state).await
+    }
+
+    /// Returns the failure of an attempt made while this caller waited, or
+    /// of an earlier attempt whose refresh token the platform rejected.
+    fn shared_failure(&self, state: &RefreshState) -> Option<Error> {
+        let failure = state.last_failure.as_ref()?;
+        let same_token = state.tokens.refresh_token.as_ref() == Some(&failure.refresh_token);
+        let waited_for_it = failure.attempt > self.seen_attempts;
+        if !(waited_for_it || (failure.reauthorize && same_token)) {
+            return None;
+        }
+        let error = AuthError::new(self.grant.platform(), failure.message.clone());
+        Some(
+            if failure.reauthorize {
+                error.needs_reauthorization()
+            } else {
+                error
+            }
+            .into(),
+        )
+    }
+
+    async fn refresh_locked(&self, state: &mut RefreshState) -> Result<Secret> {
+        let platform = self.grant.platform();
+        let Some(refresh_token) = state.tokens.refresh_token.clone() else {
             return Err(AuthError::new(
                 platform,
                 "the access token expired or was rejected and no refresh token is configured; \
@@ -266,7 +387,7 @@ impl<G: RefreshGrant> RefreshingTokenProvider<G> {
             .into());
         };
         let now = self.timer.now();
-        if tokens.refresh_expires_at.is_some_and(|at| at <= now) {
+        if state.tokens.refresh_expires_at.is_some_and(|at| at <= now) {
             return Err(AuthError::new(
                 platform,
                 "the refresh token has expired; the user must authorize the application again",
@@ -275,35 +396,59 @@ impl<G: RefreshGrant> RefreshingTokenProvider<G> {
             .into());
         }
 
-        tracing::debug!(platform = %platform, "refreshing access token");
-        let refreshed = self.grant.refresh(&refresh_token).await?;
-        let merged = tokens.merge_refreshed(refreshed);
-        if let Some(callback) = &self.callback {
-            callback(&merged);
+        let attempt = self
+            .attempts
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        tracing::debug!(platform = %platform, attempt, "refreshing access token");
+        match self.grant.refresh(&refresh_token).await {
+            Ok(refreshed) => {
+                let merged = state.tokens.merge_refreshed(refreshed);
+                if let Some(callback) = &self.callback {
+                    callback(&merged);
+                }
+                state.tokens = merged;
+                state.last_refresh = Some(self.timer.now());
+                state.last_failure = None;
+                Ok(state.tokens.access_token.clone())
+            }
+            Err(error) => {
+                let reauthorize =
+                    matches!(&error, Error::Auth(auth) if auth.requires_reauthorization());
+                state.last_failure = Some(RefreshFailure {
+                    attempt,
+                    refresh_token,
+                    message: format!("the token refresh failed: {error}"),
+                    reauthorize,
+                });
+                Err(error)
+            }
         }
-        *tokens = merged;
-        Ok(tokens.access_token.clone())
     }
 }
 
+fn needs_proactive_refresh(state: &RefreshState, margin: Duration, now: SystemTime) -> bool {
+    let recently = state
+        .last_refresh
+        .is_some_and(|at| now.duration_since(at).unwrap_or(Duration::ZERO) < margin);
+    state.tokens.refresh_token.is_some() && state.tokens.expires_within(margin, now) && !recently
+}
+
 #[async_trait]
-impl<G: RefreshGrant> TokenProvider for RefreshingTokenProvider<G> {
+impl<G: RefreshGrant + 'static> TokenProvider for RefreshingTokenProvider<G> {
     async fn access_token(&self) -> Result<Secret> {
-        let mut tokens = self.tokens.lock().await;
-        let now = self.timer.now();
-        if tokens.expires_within(self.margin, now) && tokens.refresh_token.is_some() {
-            return self.refresh_locked(&mut tokens).await;
+        {
+            let state = self.state.lock().await;
+            if !needs_proactive_refresh(&state, self.margin, self.timer.now()) {
+                return Ok(state.tokens.access_token.clone());
+            }
         }
-        Ok(tokens.access_token.clone())
+        self.refresh(RefreshTrigger::Expiring).await
     }
 
     async fn refresh_rejected(&self, rejected: &Secret) -> Result<Secret> {
-        let mut tokens = self.tokens.lock().await;
-        if tokens.access_token != *rejected {
-            // Another caller refreshed while we waited for the lock.
-            return Ok(tokens.access_token.clone());
-        }
-        self.refresh_locked(&mut tokens).await
+        self.refresh(RefreshTrigger::Rejected(rejected.clone()))
+            .await
     }
 
     fn platform(&self) -> Platform {

@@ -32,6 +32,7 @@ pub struct RequestSpec {
     accepted: Vec<StatusCode>,
     quota_key: Option<&'static str>,
     retry: Option<RetryPolicy>,
+    sensitive: bool,
 }
 
 impl RequestSpec {
@@ -44,6 +45,7 @@ impl RequestSpec {
             accepted: Vec::new(),
             quota_key: None,
             retry: None,
+            sensitive: false,
         }
     }
 
@@ -72,6 +74,13 @@ impl RequestSpec {
     /// Counts the call against the client-side quota named `key`.
     pub fn quota(mut self, key: &'static str) -> Self {
         self.quota_key = Some(key);
+        self
+    }
+
+    /// Marks the call's responses as carrying secrets (token endpoints): text
+    /// from an unusable body is then kept out of errors and logs.
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
         self
     }
 
@@ -261,12 +270,10 @@ impl HttpClient {
             .map_err(|e| transport_error(platform, spec.operation, e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(bytes) => BodyRead::Complete(bytes),
-            Err(e) if e.is_timeout() => {
-                return Err(transport_error(platform, spec.operation, e));
-            }
-            Err(e) => BodyRead::Incomplete(describe_body_error(&e)),
+        let limit = self.inner.settings.max_response_bytes_value();
+        let body = match read_body(response, limit).await {
+            Ok(body) => body,
+            Err(e) => return Err(transport_error(platform, spec.operation, e)),
         };
         tracing::debug!(status = status.as_u16(), "received");
 
@@ -282,7 +289,13 @@ impl HttpClient {
             Ok(response) => self.inner.rate_limits.update(response.rate_limits()),
             Err(error) => self.inner.rate_limits.update(error.rate_limits()),
         }
-        result
+        match result {
+            Err(Error::UnexpectedResponse(mut unexpected)) if spec.sensitive => {
+                unexpected.withhold_snippet();
+                Err(Error::UnexpectedResponse(unexpected))
+            }
+            other => other,
+        }
     }
 
     fn now(&self) -> SystemTime {
@@ -321,12 +334,33 @@ pub fn transport_error(
     .into()
 }
 
+/// Reads the body up to `limit` bytes. A timeout while reading is returned
+/// as an error (a transport failure); a body cut short, broken compression or
+/// a body over the limit is an incomplete read.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> std::result::Result<BodyRead, reqwest::Error> {
+    let mut body = bytes::BytesMut::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Ok(BodyRead::Incomplete(format!(
+                        "the body is larger than {limit} bytes, the limit set by HttpSettings::max_response_bytes"
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(BodyRead::Complete(body.freeze())),
+            Err(e) if e.is_timeout() => return Err(e),
+            Err(e) => return Ok(BodyRead::Incomplete(describe_body_error(&e))),
+        }
+    }
+}
+
 fn describe_body_error(error: &reqwest::Error) -> String {
-    let mut text = if error.is_decode() {
-        "the compressed body could not be decoded".to_owned()
-    } else {
-        "the connection ended before the whole body arrived".to_owned()
-    };
+    let mut text = "the body could not be read completely or decoded".to_owned();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         text.push_str(": ");

@@ -227,18 +227,21 @@ impl Error {
     /// Tells whether the failed request may have reached the platform.
     ///
     /// `Some(Delivery::Unknown)` for transport failures after sending, for
-    /// 5xx responses and for bodies cut off mid-way, where the platform may have
-    /// acted; `Some(Delivery::NotSent)` when the connection never carried the
-    /// request; `None` when the platform clearly rejected it.
+    /// 2xx and 5xx responses whose body is an error or unusable, and for
+    /// bodies cut off mid-way, where the platform may have acted.
+    /// `Some(Delivery::NotSent)` when the connection never carried the
+    /// request, and `None` when the platform clearly rejected it (4xx).
     pub fn delivery(&self) -> Option<Delivery> {
         match self {
             Error::Transport(e) => Some(e.delivery),
             Error::UnexpectedResponse(e) if e.body_kind == UnexpectedBody::Incomplete => {
                 Some(Delivery::Unknown)
             }
+            // A 2xx reached the platform and may have been acted on even if
+            // its body is unusable, and a 5xx may have failed after acting.
             Error::Api(_) | Error::UnexpectedResponse(_) => self
                 .status()
-                .filter(|s| s.is_server_error())
+                .filter(|s| s.is_server_error() || s.is_success())
                 .map(|_| Delivery::Unknown),
             _ => None,
         }
@@ -334,6 +337,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Creates an API error; the remaining fields are set with the `with_*` methods.
+    /// The message is cut to 1000 characters.
     pub fn new(platform: Platform, kind: ErrorKind, message: impl Into<String>) -> ApiError {
         ApiError {
             platform,
@@ -341,7 +345,7 @@ impl ApiError {
             status: None,
             code: None,
             subcode: None,
-            message: message.into(),
+            message: truncate_chars(&message.into(), 1_000),
             request_id: None,
             retry_after: None,
             rate_limits: Vec::new(),
@@ -641,6 +645,14 @@ impl UnexpectedResponse {
     /// Returns the rate-limit state read from the headers.
     pub fn rate_limits(&self) -> &[RateLimit] {
         &self.rate_limits
+    }
+
+    /// Drops the body snippet, for responses of calls whose bodies carry
+    /// secrets (token endpoints).
+    pub(crate) fn withhold_snippet(&mut self) {
+        if !self.snippet.is_empty() {
+            self.snippet = "[withheld: the body of this call may contain tokens]".to_owned();
+        }
     }
 }
 

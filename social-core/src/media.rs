@@ -70,15 +70,21 @@ impl MediaSource {
     /// Reads the length and type of a file or in-memory source. A URL has
     /// neither locally and gives `InvalidInput`; use [`MediaSource::as_url`].
     pub async fn probe(&self) -> Result<MediaInfo> {
+        self.probe_as("media").await
+    }
+
+    /// Like [`MediaSource::probe`], naming `field` in the `InvalidInput`
+    /// error for a missing file, a directory or a URL source.
+    pub async fn probe_as(&self, field: &str) -> Result<MediaInfo> {
         match self {
-            MediaSource::File(path) => probe_file(path).await,
+            MediaSource::File(path) => probe_file(field, path).await,
             MediaSource::Bytes { data, file_name } => Ok(MediaInfo {
                 len: data.len() as u64,
                 mime: detect_mime(file_name.as_deref(), data),
                 file_name: file_name.clone(),
             }),
             MediaSource::Url(url) => Err(Error::invalid_input(
-                "media",
+                field,
                 format!("{url} is a URL; this call needs a local file or bytes"),
             )),
         }
@@ -110,11 +116,11 @@ impl MediaSource {
     }
 }
 
-async fn probe_file(path: &Path) -> Result<MediaInfo> {
+async fn probe_file(field: &str, path: &Path) -> Result<MediaInfo> {
     let metadata = tokio::fs::metadata(path).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::invalid_input(
-                "media",
+                field,
                 format!("{} does not exist; check the path", path.display()),
             )
         } else {
@@ -123,7 +129,7 @@ async fn probe_file(path: &Path) -> Result<MediaInfo> {
     })?;
     if !metadata.is_file() {
         return Err(Error::invalid_input(
-            "media",
+            field,
             format!("{} is not a regular file", path.display()),
         ));
     }
@@ -147,12 +153,24 @@ async fn probe_file(path: &Path) -> Result<MediaInfo> {
 /// name's extension, then to `application/octet-stream`.
 ///
 /// Magic bytes win over the extension: a JPEG saved as `photo.png` is a JPEG
-/// to every platform.
+/// to every platform. The extension counts only for formats without a
+/// reliable signature (MPEG-TS, subtitles), so a text file named `clip.mp4`
+/// is `application/octet-stream`, not a video.
 pub fn detect_mime(file_name: Option<&str>, head: &[u8]) -> Mime {
     sniff_magic(head)
-        .or_else(|| file_name.and_then(mime_from_extension))
+        .or_else(|| {
+            file_name
+                .and_then(mime_from_extension)
+                .filter(|m| !has_signature(m))
+        })
         .and_then(|m| m.parse().ok())
         .unwrap_or(mime::APPLICATION_OCTET_STREAM)
+}
+
+/// Tells whether files of this type always start with a signature that
+/// `sniff_magic` recognises.
+fn has_signature(mime: &str) -> bool {
+    !matches!(mime, "video/mp2t" | "text/srt" | "text/vtt")
 }
 
 fn sniff_magic(head: &[u8]) -> Option<&'static str> {
@@ -255,8 +273,16 @@ mod tests {
     #[test]
     fn extension_used_when_magic_unknown() {
         assert_eq!(
-            detect_mime(Some("CLIP.MOV"), b"????").essence_str(),
-            "video/quicktime"
+            detect_mime(Some("CLIP.MOV"), b"????"),
+            mime::APPLICATION_OCTET_STREAM
+        );
+        assert_eq!(
+            detect_mime(Some("notes.mp4"), b"not a video"),
+            mime::APPLICATION_OCTET_STREAM
+        );
+        assert_eq!(
+            detect_mime(Some("captions.vtt"), b"WEBVTT").essence_str(),
+            "text/vtt"
         );
         assert_eq!(
             detect_mime(Some("x.ts"), b"\x47....").essence_str(),

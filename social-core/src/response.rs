@@ -181,7 +181,7 @@ pub fn classify(
     };
 
     let body = match body {
-        BodyRead::Complete(body) => body,
+        BodyRead::Complete(body) => strip_bom(body),
         BodyRead::Incomplete(detail) => return Err(unexpected(UnexpectedBody::Incomplete, detail)),
     };
 
@@ -261,6 +261,15 @@ fn generic_message(value: &serde_json::Value) -> Option<String> {
         .iter()
         .find_map(|key| value.get(key).and_then(|v| v.as_str()))
         .map(str::to_owned)
+}
+
+/// Drops a UTF-8 byte order mark, which some servers put before JSON.
+fn strip_bom(body: Bytes) -> Bytes {
+    if body.starts_with(b"\xEF\xBB\xBF") {
+        body.slice(3..)
+    } else {
+        body
+    }
 }
 
 enum Sniffed {

@@ -174,7 +174,12 @@ impl RetryPolicy {
         }
 
         let jitter = jitter.clamp(0.0, 1.0);
-        let delay = hinted.unwrap_or_else(|| self.backoff_ceiling(attempts_made).mul_f64(jitter));
+        // A hint of zero (or a date in the past) still waits the base delay,
+        // so a misbehaving server cannot make us send back-to-back requests.
+        let delay = match hinted {
+            Some(hint) => hint.max(self.base_delay),
+            None => self.backoff_ceiling(attempts_made).mul_f64(jitter),
+        };
         if waited + delay > self.max_total_wait {
             return RetryDecision::Stop(StopReason::WaitBudgetExhausted);
         }
@@ -190,13 +195,19 @@ fn retry_reason(idempotency: Idempotency, error: &Error) -> Result<RetryReason, 
             (Delivery::Unknown, false) => Err(StopReason::NotIdempotent),
         },
         Error::Api(_) | Error::UnexpectedResponse(_) => {
-            // A 429 means the request was turned away unprocessed, so even a
-            // creating request may be sent again.
             if error.kind() == ErrorKind::RateLimited {
-                return if error.is_retryable() {
+                if !error.is_retryable() {
+                    return Err(StopReason::NotRetryable);
+                }
+                // A rate limit with a client-error status (a 429, or Graph's
+                // throttle codes on a 400) means the request was turned away
+                // unprocessed, so even a creating request may be sent again.
+                // The same code on a 2xx or 5xx status proves nothing.
+                let turned_away = error.status().is_some_and(|s| s.is_client_error());
+                return if safe || turned_away {
                     Ok(RetryReason::RateLimited)
                 } else {
-                    Err(StopReason::NotRetryable)
+                    Err(StopReason::NotIdempotent)
                 };
             }
             if !error.is_retryable() {

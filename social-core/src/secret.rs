@@ -27,6 +27,35 @@ impl Secret {
     pub fn is_blank(&self) -> bool {
         self.0.trim().is_empty()
     }
+
+    /// Tells whether the value can travel in an HTTP header: visible ASCII
+    /// only, no spaces, line breaks or other control characters.
+    pub fn is_header_safe(&self) -> bool {
+        !self.0.is_empty() && self.0.bytes().all(|b| b.is_ascii_graphic())
+    }
+}
+
+/// Builds the `Authorization` header `"{scheme} {token}"`, marked sensitive.
+///
+/// A token an HTTP header cannot carry (a line break, a space, non-ASCII)
+/// is an [`AuthError`](crate::AuthError) instead of a request sent without
+/// credentials.
+pub fn authorization_header(
+    platform: crate::Platform,
+    scheme: &str,
+    token: &Secret,
+) -> crate::Result<http::HeaderValue> {
+    if !token.is_header_safe() {
+        return Err(crate::AuthError::new(
+            platform,
+            "the access token is empty or contains characters an HTTP header cannot carry \
+             (spaces, line breaks or non-ASCII); check where it was copied from",
+        )
+        .into());
+    }
+    sensitive_header(&format!("{scheme} {}", token.expose())).ok_or_else(|| {
+        crate::AuthError::new(platform, "the authorization header could not be built").into()
+    })
 }
 
 impl fmt::Debug for Secret {
@@ -105,6 +134,22 @@ mod tests {
     fn blank_secret_detected() {
         assert!(Secret::new("  ").is_blank());
         assert!(!Secret::new("x").is_blank());
+    }
+
+    #[test]
+    fn unsafe_tokens_rejected_for_headers() {
+        let cases = ["tok\nen", "tok\r\nX-Injected: 1", "two words", "", "naïve"];
+        for value in cases {
+            let result = authorization_header(crate::Platform::X, "Bearer", &Secret::new(value));
+            assert!(result.is_err(), "{value:?} accepted");
+        }
+        let ok = authorization_header(
+            crate::Platform::X,
+            "Bearer",
+            &Secret::new("act.abc-123_~/+="),
+        )
+        .expect("valid token");
+        assert!(ok.is_sensitive());
     }
 
     #[test]

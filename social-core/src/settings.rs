@@ -32,6 +32,7 @@ pub struct HttpSettings {
     request_timeout: Duration,
     chunk_timeout: Duration,
     pool_idle_timeout: Duration,
+    max_response_bytes: u64,
     proxy: ProxySetting,
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
     root_certificates: Vec<reqwest::Certificate>,
@@ -47,6 +48,7 @@ impl fmt::Debug for HttpSettings {
             .field("request_timeout", &self.request_timeout)
             .field("chunk_timeout", &self.chunk_timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("proxy", &self.proxy.redacted())
             .field("root_certificates", &self.root_certificate_count())
             .field("user_agent", &self.user_agent)
@@ -79,6 +81,7 @@ impl Default for HttpSettings {
             request_timeout: Duration::from_secs(60),
             chunk_timeout: Duration::from_secs(600),
             pool_idle_timeout: Duration::from_secs(90),
+            max_response_bytes: 16 * 1024 * 1024,
             proxy: ProxySetting::FromEnvironment,
             #[cfg(any(feature = "rustls", feature = "native-tls"))]
             root_certificates: Vec::new(),
@@ -121,6 +124,19 @@ impl HttpSettings {
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = timeout;
         self
+    }
+
+    /// Sets the largest response body read into memory. Default 16 MiB;
+    /// a larger body is an `UnexpectedResponse` instead of an allocation the
+    /// server controls.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Returns the largest response body read into memory.
+    pub fn max_response_bytes_value(&self) -> u64 {
+        self.max_response_bytes
     }
 
     /// Sends every request through `proxy_url` (`http://`, `https://` or
@@ -278,6 +294,13 @@ pub fn parse_base_url(field: &str, value: &str) -> Result<Url> {
             format!("`{value}` has no host"),
         ));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // The value is not echoed: it contains a password.
+        return Err(Error::invalid_input(
+            field,
+            "the URL contains a user name or password; credentials go in the SDK's auth settings",
+        ));
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::invalid_input(
             field,
@@ -318,6 +341,7 @@ mod tests {
             "not a url",
             "https://api.x.com/?token=1",
             "http://10.0.0.1",
+            "https://user:pa55word@api.x.com/",
         ];
         for input in rejected {
             let err = parse_base_url("base_url", input).expect_err(input);

@@ -256,6 +256,23 @@ pub struct FileIdentity {
 }
 
 impl FileIdentity {
+    /// Checks that the file still has this identity, so an upload never
+    /// mixes bytes of two versions of a file. Returns an `Io` error naming
+    /// the file when its size or modification time changed.
+    pub async fn ensure_unchanged(&self) -> Result<()> {
+        let now = FileIdentity::read(&self.path).await?;
+        if now.len != self.len || now.modified_unix_nanos != self.modified_unix_nanos {
+            return Err(Error::io(
+                &self.path,
+                io::Error::other(format!(
+                    "the file changed during the upload ({} bytes before, {} now); upload it again",
+                    self.len, now.len
+                )),
+            ));
+        }
+        Ok(())
+    }
+
     /// Reads the identity of the file at `path`.
     pub async fn read(path: &Path) -> Result<FileIdentity> {
         let metadata = tokio::fs::metadata(path)
@@ -349,11 +366,14 @@ impl Default for PollSettings {
 
 impl PollSettings {
     /// Returns the wait before check number `attempt` (from 1): the
-    /// platform's hint when given (capped at `max_interval`), else the
-    /// initial interval doubling up to `max_interval`.
+    /// platform's hint when given (at least 1 s or the initial interval,
+    /// whichever is shorter, and at most `max_interval`), else the initial
+    /// interval doubling up to `max_interval`.
     pub fn interval(&self, attempt: u32, hint: Option<Duration>) -> Duration {
+        // A hint of zero would make the poll loop spin.
+        let floor = self.initial_interval.min(Duration::from_secs(1));
         match hint {
-            Some(hint) => hint.min(self.max_interval),
+            Some(hint) => hint.max(floor).min(self.max_interval),
             None => {
                 let exponent = attempt.saturating_sub(1).min(20);
                 self.initial_interval

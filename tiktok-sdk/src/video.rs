@@ -75,6 +75,10 @@ impl PreparedVideo {
 
 async fn prepare_local(source: &MediaSource, preferred_chunk_size: u64) -> Result<LocalVideo> {
     let info = source.probe().await?;
+    if info.len == 0 {
+        // Checked before the type: an empty file has no signature to detect.
+        plan_chunks(0, preferred_chunk_size)?;
+    }
     let content_type = info.mime.essence_str().to_owned();
     if !VIDEO_TYPES.contains(&content_type.as_str()) {
         return Err(Error::invalid_input(

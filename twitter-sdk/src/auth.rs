@@ -10,7 +10,7 @@ use std::sync::Arc;
 use social_core::{Secret, TokenProvider};
 
 pub use oauth1::{FixedNonce, OAuth1Credentials};
-pub use oauth2::{AuthorizationRequest, OAuth2App, XRefreshGrant};
+pub use oauth2::{AuthorizationRequest, OAuth2App, XRefreshGrant, token_client};
 
 /// The credentials a [`crate::Client`] signs its requests with.
 #[derive(Clone)]

@@ -24,9 +24,12 @@ use crate::validate::PostLimits;
 /// The production API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.x.com/";
 
-/// The default size of a media upload segment: 4 MiB, the largest size the
-/// protocol notes of X's own clients use.
+/// The default size of a media upload segment: 4 MiB. X's v1.1 upload took
+/// at most 5 MB per segment, and widely used clients send 1 to 4 MiB.
 pub const DEFAULT_CHUNK_SIZE: u64 = 4 * 1024 * 1024;
+
+/// The largest segment size [`ClientBuilder::chunk_size`] accepts: 5 MiB.
+pub const MAX_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
 
 /// Returns the per-user quotas X documents (August 2026) for the calls this SDK
 /// makes, per 15-minute window: posts 100, deletes 50, `users/me` 75, simple
@@ -148,7 +151,9 @@ impl Client {
     ///   `X_OAUTH2_REFRESH_TOKEN` and `X_CLIENT_SECRET` (confidential clients);
     /// - otherwise app-only reads with `X_BEARER_TOKEN`.
     ///
-    /// `X_API_BASE_URL` replaces the API host. Rotated OAuth 2.0 tokens are
+    /// `X_API_BASE_URL` replaces the API host, and the OAuth 2.0 token
+    /// endpoint moves with it (`<base>2/oauth2/token`) unless `X_TOKEN_URL`
+    /// names another. Rotated OAuth 2.0 tokens are
     /// lost with this constructor when the process ends; use the builder's
     /// `oauth2` with a callback to persist them.
     pub fn from_env() -> Result<Client> {
@@ -180,6 +185,15 @@ impl Client {
             let mut app = OAuth2App::new(required("X_CLIENT_ID")?, &required("X_REDIRECT_URI")?)?;
             if let Some(secret) = var("X_CLIENT_SECRET") {
                 app = app.client_secret(secret)?;
+            }
+            // The refresh token must go where the API calls go, never to
+            // production behind a test or proxy base URL.
+            let token_url = var("X_TOKEN_URL").or_else(|| {
+                var("X_API_BASE_URL")
+                    .map(|base| format!("{}/2/oauth2/token", base.trim_end_matches('/')))
+            });
+            if let Some(token_url) = token_url {
+                app = app.token_url(&token_url)?;
             }
             let mut tokens = TokenSet::new(required("X_OAUTH2_ACCESS_TOKEN")?);
             tokens.refresh_token = var("X_OAUTH2_REFRESH_TOKEN").map(Secret::new);
@@ -260,15 +274,13 @@ impl Client {
         url: &Url,
         token: Secret,
     ) -> Result<Response> {
-        let bearer = format!("Bearer {}", token.expose());
+        // A token a header cannot carry is an error, never a request sent
+        // without credentials.
+        let bearer = social_core::secret::authorization_header(Platform::X, "Bearer", &token)?;
         self.inner
             .http
             .execute(&request.spec, |client| {
-                let mut builder = build_request(client, request, url)?;
-                if let Some(value) = social_core::secret::sensitive_header(&bearer) {
-                    builder = builder.header("authorization", value);
-                }
-                Ok(builder)
+                Ok(build_request(client, request, url)?.header("authorization", bearer.clone()))
             })
             .await
     }
@@ -414,6 +426,16 @@ impl ClientBuilder {
 
     /// Sets the media segment size in bytes (default 4 MiB, at least 64 KiB).
     pub fn chunk_size(mut self, bytes: u64) -> Self {
+        // NOTE: X's v1.1 APPEND took at most 5 MB per segment; the v2
+        // reference states no limit, so the same bound is kept here.
+        if bytes > MAX_CHUNK_SIZE {
+            self.error = Some(Error::invalid_input(
+                "chunk_size",
+                format!(
+                    "{bytes} bytes is too large; X takes segments of at most {MAX_CHUNK_SIZE} bytes (5 MiB)"
+                ),
+            ));
+        }
         if bytes < 64 * 1024 {
             self.error = Some(Error::invalid_input(
                 "chunk_size",
@@ -491,6 +513,16 @@ impl ClientBuilder {
                     return Err(Error::invalid_input(
                         "access_token",
                         "empty; complete the OAuth 2.0 authorization first",
+                    ));
+                }
+                let unsafe_token = [Some(&tokens.access_token), tokens.refresh_token.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|t| !t.is_header_safe());
+                if unsafe_token {
+                    return Err(Error::invalid_input(
+                        "access_token",
+                        "a token contains spaces, line breaks or non-ASCII characters; check where it was copied from",
                     ));
                 }
                 let grant = XRefreshGrant::new(app, http.clone());

@@ -27,7 +27,10 @@ impl ApiProtocol for XProtocol {
         _headers: &HeaderMap,
         body: &Value,
     ) -> Option<ApiError> {
-        if let Some(error) = body.get("error").and_then(Value::as_str) {
+        let has_data = body.get("data").is_some_and(|d| !d.is_null());
+        if let Some(error) = body.get("error").and_then(Value::as_str)
+            && !(status.is_success() && has_data)
+        {
             return Some(oauth_error(status, error, body));
         }
         if let Some(problem) = problem_fields(body) {
@@ -86,7 +89,9 @@ fn rate_limit(headers: &HeaderMap, scope: &str) -> Option<RateLimit> {
     if limit.is_none() && remaining.is_none() && reset.is_none() {
         return None;
     }
-    let reset_at = reset.map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+    // A reset beyond what a clock can hold is garbage, not a wait.
+    let reset_at =
+        reset.and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)));
     Some(
         RateLimit::new(scope)
             .with_limit(limit)

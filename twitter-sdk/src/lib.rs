@@ -48,7 +48,8 @@ pub use auth::{Auth, AuthorizationRequest, OAuth1Credentials, OAuth2App, XRefres
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CHUNK_SIZE, documented_quotas};
 pub use error::XProtocol;
 pub use media::{
-    MediaCategory, MediaKind, MediaStatus, MediaUpload, ProcessingState, UploadedMedia,
+    MediaCategory, MediaKind, MediaStatus, MediaUpload, PendingMedia, ProcessingState,
+    UploadedMedia,
 };
 pub use model::{Post, User};
 pub use posts::{NewPost, ReplySettings};

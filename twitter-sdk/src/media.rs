@@ -242,6 +242,32 @@ fn check_alt_text(alt_text: Option<&str>, kind: MediaKind) -> Result<()> {
     Ok(())
 }
 
+/// An upload X has received but may still be processing, from
+/// [`crate::Client::upload_media_unprocessed`]; keep its id to check later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PendingMedia {
+    /// The processing status after the upload; `status.id` is the media id.
+    pub status: MediaStatus,
+    /// The media key (`13_<id>` for videos).
+    pub media_key: Option<String>,
+    /// The kind of media.
+    pub kind: MediaKind,
+    /// The category it was uploaded under.
+    pub category: MediaCategory,
+    /// Bytes uploaded.
+    pub size: u64,
+    /// Alt text to set once processing succeeds.
+    pub alt_text: Option<String>,
+}
+
+/// Decodes the `data` of an upload response and checks its media id.
+pub(crate) fn media_data(response: &social_core::Response) -> Result<MediaData> {
+    let data = response.json::<crate::model::Envelope<MediaData>>()?.data;
+    crate::validate::check_server_id(response, "media id", &data.id)?;
+    Ok(data)
+}
+
 /// The `data` of `initialize`, the one-shot upload and `finalize`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct MediaData {

@@ -7,7 +7,7 @@ use social_core::{Error, RequestSpec, Result};
 use crate::client::{ApiRequest, Client};
 use crate::media::{MediaKind, UploadedMedia};
 use crate::model::{Envelope, Post, User};
-use crate::validate::{check_id, check_poll, check_text};
+use crate::validate::{check_id, check_poll, check_server_id, check_text};
 
 /// The accounts allowed to reply to a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,11 +102,8 @@ impl NewPost {
     }
 
     fn validate(&self, client: &Client) -> Result<()> {
-        check_text(
-            &self.text,
-            !self.media.is_empty() || self.poll.is_some(),
-            &client.inner.limits,
-        )?;
+        // A poll is a question, so it needs visible text too.
+        check_text(&self.text, !self.media.is_empty(), &client.inner.limits)?;
         self.validate_media()?;
         if let Some((options, minutes)) = &self.poll {
             check_poll(options, *minutes)?;
@@ -126,12 +123,24 @@ impl NewPost {
         for id in &self.exclude_reply_user_ids {
             check_id("exclude_reply_user_ids", id)?;
         }
+        if !self.exclude_reply_user_ids.is_empty() && self.reply_to.is_none() {
+            return Err(Error::invalid_input(
+                "exclude_reply_user_ids",
+                "only a reply can leave users out of its mentions; set reply_to too",
+            ));
+        }
         Ok(())
     }
 
     fn validate_media(&self) -> Result<()> {
-        for (id, _) in &self.media {
+        for (index, (id, _)) in self.media.iter().enumerate() {
             check_id("media", id)?;
+            if self.media[..index].iter().any(|(earlier, _)| earlier == id) {
+                return Err(Error::invalid_input(
+                    "media",
+                    format!("media {id} is attached twice"),
+                ));
+            }
         }
         if self.media.len() > 4 {
             return Err(Error::invalid_input(
@@ -206,6 +215,7 @@ impl Client {
         .json(post.to_json());
         let response = self.send(request).await?;
         let envelope: Envelope<Post> = response.json()?;
+        check_server_id(&response, "post id", &envelope.data.id)?;
         Ok(envelope.data)
     }
 

@@ -1,6 +1,7 @@
 //! Checks run before a post is sent: text length, media counts, polls.
 
 use social_core::{Error, Result};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Text limits for posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,27 +26,60 @@ const URL_WEIGHT: usize = 23;
 
 /// Returns the weighted length of `text` as X counts it.
 ///
-/// NOTE: this follows the published weighting of X's text library
-/// (ranges U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F and U+2032–U+2037
-/// weigh 1, everything else 2; URLs 23) but detects URLs only when they
-/// start with `http://` or `https://`. Bare domains such as `example.com`
-/// count by their characters here, so the server may count a little more.
+/// Each user-perceived character (a grapheme cluster, so an emoji sequence
+/// with skin tones or joiners, a flag, or a letter with combining accents
+/// counts once) weighs 1 when it starts in U+0000–U+10FF, U+2000–U+200D,
+/// U+2010–U+201F or U+2032–U+2037, and 2 otherwise; every `http://` or
+/// `https://` link weighs 23, also after punctuation such as `(`.
+///
+/// NOTE: this follows the published weighting of X's text library, but
+/// links are recognised only with their scheme: a bare `example.com` is
+/// counted by its characters, so X may count such a text as shorter.
 pub fn weighted_length(text: &str) -> usize {
-    text.split_inclusive(char::is_whitespace)
-        .map(|word| {
-            let trimmed = word.trim_end();
-            let trailing = &word[trimmed.len()..];
-            if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
-                URL_WEIGHT + chars_weight(trailing)
-            } else {
-                chars_weight(word)
-            }
-        })
-        .sum()
+    let mut total = 0;
+    let mut rest = text;
+    while let Some(start) = find_link(rest) {
+        total += plain_weight(&rest[..start]);
+        total += URL_WEIGHT;
+        rest = &rest[start + link_len(&rest[start..])..];
+    }
+    total + plain_weight(rest)
 }
 
-fn chars_weight(text: &str) -> usize {
-    text.chars().map(char_weight).sum()
+/// Returns the byte offset of the first `http://` or `https://` link that
+/// does not continue a word.
+fn find_link(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("http") {
+        let at = from + found;
+        let tail = &lower[at..];
+        let preceded_by_word = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        if (tail.starts_with("http://") || tail.starts_with("https://")) && !preceded_by_word {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+/// Returns the byte length of the link at the start of `text`: up to the
+/// next whitespace, without trailing punctuation.
+fn link_len(text: &str) -> usize {
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    let trimmed =
+        text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '\'', '"']);
+    trimmed.len()
+}
+
+fn plain_weight(text: &str) -> usize {
+    text.graphemes(true)
+        .filter_map(|g| g.chars().next())
+        .map(char_weight)
+        .sum()
 }
 
 fn char_weight(c: char) -> usize {
@@ -55,12 +89,39 @@ fn char_weight(c: char) -> usize {
     }
 }
 
+/// Tells whether `c` is never part of a valid post: control characters
+/// other than tab and line breaks, and the non-characters X rejects.
+fn is_forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{FFFE}' | '\u{FEFF}' | '\u{FFFF}')
+}
+
+/// Tells whether `text` shows nothing: only whitespace and zero-width characters.
+fn is_invisible(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+            )
+    })
+}
+
 /// Checks a post's text.
-pub(crate) fn check_text(text: &str, has_media_or_poll: bool, limits: &PostLimits) -> Result<()> {
-    if text.trim().is_empty() && !has_media_or_poll {
+pub(crate) fn check_text(text: &str, has_media: bool, limits: &PostLimits) -> Result<()> {
+    if let Some(bad) = text.chars().find(|c| is_forbidden(*c)) {
         return Err(Error::invalid_input(
             "text",
-            "empty; a post needs text, media or a poll",
+            format!(
+                "contains the character U+{:04X}, which X rejects; remove it",
+                u32::from(bad)
+            ),
+        ));
+    }
+    if is_invisible(text) && !has_media {
+        return Err(Error::invalid_input(
+            "text",
+            "empty; a post needs visible text or media",
         ));
     }
     let weight = weighted_length(text);
@@ -86,10 +147,16 @@ pub(crate) fn check_poll(options: &[String], duration_minutes: u32) -> Result<()
     }
     for (index, option) in options.iter().enumerate() {
         let length = option.chars().count();
-        if !(1..=25).contains(&length) {
+        if !(1..=25).contains(&length) || option.trim().is_empty() {
             return Err(Error::invalid_input(
                 format!("poll.options[{index}]"),
-                format!("{length} characters; each option needs 1 to 25"),
+                format!("{length} characters; each option needs 1 to 25, not only spaces"),
+            ));
+        }
+        if options[..index].contains(option) {
+            return Err(Error::invalid_input(
+                format!("poll.options[{index}]"),
+                format!("`{option}` appears twice; poll options must differ"),
             ));
         }
     }
@@ -98,6 +165,24 @@ pub(crate) fn check_poll(options: &[String], duration_minutes: u32) -> Result<()
             "poll.duration_minutes",
             format!("{duration_minutes} minutes; a poll runs 5 to 10080 minutes (7 days)"),
         ));
+    }
+    Ok(())
+}
+
+/// Checks an id X sent back before it is used in a URL or returned: an
+/// unusable one is an `UnexpectedResponse`, never a request to a wrong path.
+pub(crate) fn check_server_id(
+    response: &social_core::Response,
+    what: &str,
+    id: &str,
+) -> Result<()> {
+    if check_id(what, id).is_err() {
+        return Err(response
+            .unexpected(
+                social_core::UnexpectedBody::MissingField,
+                format!("the {what} `{id}` is not 1 to 19 digits"),
+            )
+            .into());
     }
     Ok(())
 }
@@ -161,6 +246,12 @@ mod tests {
         assert!(check_poll(&["a".repeat(26), "b".to_owned()], 60).is_err());
         assert!(check_poll(&two, 4).is_err());
         assert!(check_poll(&two, 10_081).is_err());
+    }
+
+    #[test]
+    fn poll_options_blank_or_repeated() {
+        assert!(check_poll(&["  ".to_owned(), "b".to_owned()], 60).is_err());
+        assert!(check_poll(&["same".to_owned(), "same".to_owned()], 60).is_err());
     }
 
     #[test]

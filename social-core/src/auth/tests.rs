@@ -257,3 +257,185 @@ async fn failed_refresh_keeps_rejection_as_source() {
     assert!(matches!(err, Error::Auth(_)));
     assert!(source.to_string().contains("req-7"));
 }
+
+#[test]
+fn out_of_range_expiry_rejected() {
+    let result = serde_json::from_str::<TokenSet>(
+        r#"{"access_token":"a","expires_at":18446744073709551615}"#,
+    );
+
+    assert!(result.is_err());
+}
+
+/// A grant that fails: transiently (as a 503 would) or permanently.
+#[derive(Debug, Default)]
+struct FailingGrant {
+    calls: AtomicUsize,
+    permanent: bool,
+}
+
+#[async_trait]
+impl RefreshGrant for FailingGrant {
+    async fn refresh(&self, _: &Secret) -> Result<TokenSet> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+        if self.permanent {
+            Err(AuthError::new(Platform::X, "refresh token revoked")
+                .needs_reauthorization()
+                .into())
+        } else {
+            Err(
+                ApiError::new(Platform::X, ErrorKind::ServerError, "try later")
+                    .with_status(StatusCode::SERVICE_UNAVAILABLE)
+                    .into(),
+            )
+        }
+    }
+
+    fn platform(&self) -> Platform {
+        Platform::X
+    }
+}
+
+#[tokio::test]
+async fn waiting_callers_share_failed_refresh() {
+    let provider = Arc::new(RefreshingTokenProvider::new(
+        FailingGrant::default(),
+        TokenSet::new("a0").with_refresh_token("r0"),
+    ));
+    let stale = Secret::new("a0");
+
+    let calls = (0..10).map(|_| {
+        let provider = provider.clone();
+        let stale = stale.clone();
+        async move { provider.refresh_rejected(&stale).await }
+    });
+    let results = futures_util::future::join_all(calls).await;
+
+    assert!(results.iter().all(Result::is_err));
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn rejected_refresh_token_not_sent_again() {
+    let provider = RefreshingTokenProvider::new(
+        FailingGrant {
+            permanent: true,
+            ..FailingGrant::default()
+        },
+        TokenSet::new("a0").with_refresh_token("r0"),
+    );
+
+    let first = provider.refresh_rejected(&Secret::new("a0")).await;
+    let second = provider.refresh_rejected(&Secret::new("a0")).await;
+
+    assert!(first.is_err());
+    let Err(Error::Auth(auth)) = second else {
+        panic!("expected an auth error");
+    };
+    assert!(auth.requires_reauthorization());
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 1);
+}
+
+/// A grant that takes a while, so its caller can be dropped mid-refresh.
+#[derive(Debug, Default)]
+struct SlowGrant {
+    calls: AtomicUsize,
+}
+
+#[async_trait]
+impl RefreshGrant for SlowGrant {
+    async fn refresh(&self, _: &Secret) -> Result<TokenSet> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok(TokenSet::new(format!("a{n}")).with_refresh_token(format!("r{n}")))
+    }
+
+    fn platform(&self) -> Platform {
+        Platform::X
+    }
+}
+
+#[tokio::test]
+async fn dropped_caller_keeps_rotated_token() {
+    let saved = Arc::new(Mutex::new(Vec::new()));
+    let slot = saved.clone();
+    let provider = RefreshingTokenProvider::new(
+        SlowGrant::default(),
+        TokenSet::new("a0").with_refresh_token("r0"),
+    )
+    .on_refresh(move |set| {
+        slot.lock()
+            .expect("lock")
+            .push(set.refresh_token.as_ref().map(|t| t.expose().to_owned()));
+    });
+
+    let cancelled = tokio::time::timeout(
+        Duration::from_millis(5),
+        provider.refresh_rejected(&Secret::new("a0")),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let after = provider
+        .refresh_rejected(&Secret::new("a0"))
+        .await
+        .expect("already refreshed");
+
+    assert!(
+        cancelled.is_err(),
+        "the caller gave up before the refresh finished"
+    );
+    assert_eq!(after.expose(), "a1");
+    assert_eq!(*saved.lock().expect("lock"), vec![Some("r1".to_owned())]);
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 1);
+}
+
+/// A grant whose tokens live 10 s, shorter than the 60 s refresh margin.
+#[derive(Debug)]
+struct ShortLivedGrant {
+    calls: AtomicUsize,
+    timer: Arc<ManualTimer>,
+}
+
+#[async_trait]
+impl RefreshGrant for ShortLivedGrant {
+    async fn refresh(&self, _: &Secret) -> Result<TokenSet> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let expires = self.timer.now() + Duration::from_secs(10);
+        Ok(TokenSet::new(format!("a{n}"))
+            .with_refresh_token(format!("r{n}"))
+            .with_expires_at(expires))
+    }
+
+    fn platform(&self) -> Platform {
+        Platform::TikTok
+    }
+}
+
+#[tokio::test]
+async fn short_lived_token_not_refreshed_every_call() {
+    let timer = Arc::new(ManualTimer::new());
+    let expires = timer.now() + Duration::from_secs(10);
+    let grant = ShortLivedGrant {
+        calls: AtomicUsize::new(0),
+        timer: timer.clone(),
+    };
+    let provider = RefreshingTokenProvider::new(
+        grant,
+        TokenSet::new("a0")
+            .with_refresh_token("r0")
+            .with_expires_at(expires),
+    )
+    .with_timer(timer.clone());
+
+    for _ in 0..5 {
+        provider.access_token().await.expect("token");
+        timer.advance(Duration::from_secs(5));
+    }
+
+    // Refreshed at t=0 (expiring), and again at t=60 s at the earliest.
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 1);
+    timer.advance(Duration::from_secs(60));
+    provider.access_token().await.expect("token");
+    assert_eq!(provider.grant().calls.load(Ordering::SeqCst), 2);
+}

@@ -416,3 +416,53 @@ async fn user_agent_names_crate() {
 
     assert!(response.is_empty());
 }
+
+#[tokio::test]
+async fn sensitive_call_withholds_snippet() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            "access_token=AT-SECRET&refresh_token=RT-SECRET",
+            "text/plain",
+        ))
+        .mount(&server)
+        .await;
+    let url = server.uri();
+
+    let err = client(Arc::new(ManualTimer::new()))
+        .execute(&RequestSpec::idempotent("refresh").sensitive(), |c| {
+            Ok(c.post(url.clone()))
+        })
+        .await
+        .expect_err("form body");
+
+    let printed = format!("{err} {err:?}");
+    assert!(!printed.contains("AT-SECRET"), "{printed}");
+    assert!(!printed.contains("RT-SECRET"), "{printed}");
+}
+
+#[tokio::test]
+async fn oversized_body_rejected() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![b' '; 4096], "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut config = HttpClientConfig::new("social-core-tests/0");
+    config.settings = HttpSettings::default().no_proxy().max_response_bytes(1024);
+    config.timer = Arc::new(ManualTimer::new());
+    config.retry = RetryPolicy::never();
+    let http = HttpClient::new(config, Arc::new(Plain)).expect("client");
+
+    let err = http
+        .execute(&RequestSpec::idempotent("read"), get(server.uri()))
+        .await
+        .expect_err("too large");
+
+    assert!(
+        matches!(&err, Error::UnexpectedResponse(e) if e.body_kind() == UnexpectedBody::Incomplete),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("larger than 1024 bytes"));
+}

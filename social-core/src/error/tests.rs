@@ -142,3 +142,31 @@ fn invalid_input_names_field() {
         "invalid page_id: missing; set it with PageConfig::page_id"
     );
 }
+
+#[test]
+fn delivery_unknown_on_success_status_errors() {
+    let api: Error = ApiError::new(Platform::Facebook, ErrorKind::Other, "error object on 200")
+        .with_status(StatusCode::OK)
+        .into();
+    let unusable: Error = UnexpectedResponse::new(
+        Platform::X,
+        UnexpectedBody::InvalidJson,
+        Some(StatusCode::CREATED),
+        "EOF",
+    )
+    .into();
+
+    assert_eq!(api.delivery(), Some(Delivery::Unknown));
+    assert_eq!(unusable.delivery(), Some(Delivery::Unknown));
+}
+
+#[test]
+fn long_api_message_cut() {
+    let error = ApiError::new(
+        Platform::X,
+        ErrorKind::InvalidRequest,
+        "x".repeat(5_000_000),
+    );
+
+    assert_eq!(error.message().chars().count(), 1_001);
+}

@@ -318,3 +318,15 @@ fn binary_garbage_does_not_panic() {
 
     assert_eq!(err.body_kind(), UnexpectedBody::Text);
 }
+
+#[test]
+fn json_with_byte_order_mark_parsed() {
+    let response = run(
+        200,
+        &[("content-type", "application/json")],
+        b"\xEF\xBB\xBF{\"id\":\"1\"}",
+    )
+    .expect("parsed");
+
+    assert_eq!(response.json_value().expect("json")["id"], "1");
+}

@@ -26,7 +26,7 @@ pub struct OAuth1Credentials {
 impl fmt::Debug for OAuth1Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuth1Credentials")
-            .field("consumer_key", &self.consumer_key)
+            .field("consumer_key", &"[redacted]")
             .field("consumer_secret", &self.consumer_secret)
             .field("access_token", &"[redacted]")
             .field("access_token_secret", &self.access_token_secret)

@@ -75,6 +75,14 @@ impl OAuth2App {
                 format!("`{redirect_uri}` is not a valid URL ({e})"),
             )
         })?;
+        if !matches!(redirect_uri.scheme(), "https" | "http") {
+            return Err(Error::invalid_input(
+                "redirect_uri",
+                format!(
+                    "`{redirect_uri}` must be an http(s) URL registered in the developer portal"
+                ),
+            ));
+        }
         Ok(OAuth2App {
             client_id,
             client_secret: None,
@@ -112,7 +120,10 @@ impl OAuth2App {
 
     /// Replaces the browser authorization page.
     pub fn authorize_url(mut self, url: &str) -> Result<OAuth2App> {
-        self.authorize_url = parse_url(url)?;
+        let mut page = parse_base_url("authorize_url", url)?;
+        let trimmed = page.path().trim_end_matches('/').to_owned();
+        page.set_path(&trimmed);
+        self.authorize_url = page;
         Ok(self)
     }
 
@@ -125,7 +136,11 @@ impl OAuth2App {
     /// state. Ask for `offline.access` to get a refresh token; without it
     /// the access token lasts two hours and cannot be renewed.
     pub fn authorization_request(&self, scopes: &[&str]) -> Result<AuthorizationRequest> {
-        if scopes.is_empty() {
+        if scopes.is_empty()
+            || scopes
+                .iter()
+                .any(|s| s.trim().is_empty() || s.contains(' '))
+        {
             return Err(Error::invalid_input(
                 "scopes",
                 "empty; posting needs at least tweet.read tweet.write users.read (and media.write, offline.access)",
@@ -194,9 +209,12 @@ impl OAuth2App {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
             .finish();
-        // A token call changes no visible state, so it may be repeated after
-        // a 5xx or a dropped connection.
-        let spec = RequestSpec::idempotent(operation);
+        // Retried after a 5xx or a dropped connection: a server that failed
+        // usually did not rotate the refresh token, and if it did, the old
+        // token is rejected either way. The refresh itself runs in a task of
+        // its own, so a caller that gives up cannot lose a rotated token.
+        // The body of an unusable answer is kept out of errors and logs.
+        let spec = RequestSpec::idempotent(operation).sensitive();
         let basic = self.client_secret.as_ref().map(|secret| {
             let pair = format!("{}:{}", self.client_id, secret.expose());
             format!("Basic {}", STANDARD.encode(pair))
@@ -218,8 +236,41 @@ impl OAuth2App {
             .await;
         let response = result.map_err(token_error)?;
         let token: TokenResponse = response.json()?;
+        let unusable = [Some(&token.access_token), token.refresh_token.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|t| !t.is_header_safe());
+        if unusable {
+            return Err(response
+                .unexpected(
+                    social_core::UnexpectedBody::MissingField,
+                    "the token endpoint returned a token with characters an HTTP header cannot carry",
+                )
+                .into());
+        }
         Ok(token.into_token_set(http.timer().now()))
     }
+}
+
+/// Builds the HTTP client for token calls made before a [`crate::Client`]
+/// exists (the code exchange after the user approved the app).
+///
+/// ```no_run
+/// # async fn run(code: &str, verifier: &social_core::Secret) -> social_core::Result<()> {
+/// use twitter_sdk::OAuth2App;
+/// use twitter_sdk::auth::token_client;
+///
+/// let app = OAuth2App::new("client id", "https://app.example.com/callback")?;
+/// let http = token_client(social_core::HttpSettings::default())?;
+/// let tokens = app.exchange_code(&http, code, verifier).await?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn token_client(settings: social_core::HttpSettings) -> Result<HttpClient> {
+    let mut config =
+        social_core::HttpClientConfig::new(concat!("twitter-sdk/", env!("CARGO_PKG_VERSION")));
+    config.settings = settings;
+    HttpClient::new(config, std::sync::Arc::new(crate::XProtocol))
 }
 
 fn parse_url(url: &str) -> Result<Url> {
@@ -284,7 +335,10 @@ impl TokenResponse {
         TokenSet {
             access_token: self.access_token,
             refresh_token: self.refresh_token,
-            expires_at: self.expires_in.map(|s| now + Duration::from_secs(s)),
+            // An `expires_in` no clock can hold means "no known expiry".
+            expires_at: self
+                .expires_in
+                .and_then(|s| now.checked_add(Duration::from_secs(s))),
             refresh_expires_at: None,
             scopes: self
                 .scope

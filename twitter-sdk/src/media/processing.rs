@@ -8,9 +8,8 @@ use serde_json::Value;
 use social_core::http::Method;
 use social_core::{Platform, ProcessingError, RequestSpec, Result, TimeoutError};
 
-use super::MediaData;
+use super::{MediaData, media_data};
 use crate::client::{ApiRequest, Client};
-use crate::model::Envelope;
 
 /// Processing state of uploaded media.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,8 +135,7 @@ impl Client {
         .query("media_id", media_id)
         .user_context();
         let response = self.send(request).await?;
-        let data = response.json::<Envelope<MediaData>>()?.data;
-        Ok(MediaStatus::from_data(&data))
+        Ok(MediaStatus::from_data(&media_data(&response)?))
     }
 
     /// Polls until the media is ready, for example after a restart with a
@@ -177,7 +175,20 @@ impl Client {
             }
             tracing::debug!(media_id = status.id, state = status.state.as_str(), progress = ?status.progress_percent, wait_s = wait.as_secs(), "media processing");
             timer.sleep(wait).await;
-            status = self.media_status(&status.id).await?;
+            status = match self.media_status(&status.id).await {
+                Ok(next) => next,
+                // A failed check after its retries is not the end: the media
+                // is still on X, so keep polling until the deadline, which
+                // returns the id in a `Timeout`.
+                Err(error) if error.is_retryable() => {
+                    tracing::warn!(media_id = status.id, error = %error, "media status check failed, polling on");
+                    MediaStatus {
+                        check_after: None,
+                        ..status
+                    }
+                }
+                Err(error) => return Err(error),
+            };
         }
     }
 }

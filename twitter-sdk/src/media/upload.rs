@@ -3,52 +3,78 @@
 use serde_json::{Value, json};
 use social_core::http::Method;
 use social_core::multipart::Multipart;
+use social_core::upload::FileIdentity;
 use social_core::upload::report_progress;
-use social_core::{ChunkPlan, RequestSpec, Result};
+use social_core::{ChunkPlan, MediaSource, RequestSpec, Result};
 
 use super::processing::{MediaStatus, ProcessingState};
-use super::{MediaData, MediaKind, MediaUpload, Prepared, UploadedMedia, prepare};
+use super::{
+    MediaData, MediaKind, MediaUpload, PendingMedia, Prepared, UploadedMedia, media_data, prepare,
+};
 use crate::client::{ApiRequest, Client};
-use crate::model::Envelope;
 
 /// X numbers segments 0 to 999.
 const MAX_SEGMENTS: u64 = 1_000;
 
 impl Client {
-    /// Uploads media and waits until X has processed it.
+    /// Uploads media and waits until X has processed it:
+    /// [`Client::upload_media_unprocessed`] then [`Client::finish_media`].
     ///
     /// Images go up in one request; GIFs and videos in segments of the
     /// client's chunk size, each streamed from disk and re-sent from disk
     /// when its connection fails. Videos and GIFs are then polled, following
     /// X's `check_after_secs`, until they succeed, fail
     /// ([`social_core::Error::Processing`]) or pass the poll deadline
-    /// ([`social_core::Error::Timeout`], which keeps the media id).
+    /// ([`social_core::Error::Timeout`], which keeps the media id). Call the
+    /// two steps yourself to keep the media id when a step after the upload
+    /// fails.
     pub async fn upload_media(&self, upload: MediaUpload) -> Result<UploadedMedia> {
+        let pending = self.upload_media_unprocessed(upload).await?;
+        self.finish_media(&pending).await
+    }
+
+    /// Uploads media and returns once X has the bytes, without waiting for
+    /// processing; [`Client::finish_media`] waits and sets the alt text.
+    pub async fn upload_media_unprocessed(&self, upload: MediaUpload) -> Result<PendingMedia> {
         let info = upload.source.probe().await?;
         let prepared = prepare(&upload, info)?;
         let kind = prepared.category_kind();
 
         let data = if kind == MediaKind::Image && upload.additional_owners.is_empty() {
-            self.upload_whole(&upload, &prepared).await?
+            let data = self.upload_whole(&upload, &prepared).await?;
+            report_progress(
+                upload.progress.as_ref(),
+                prepared.info.len,
+                prepared.info.len,
+            );
+            data
         } else {
             self.upload_segments(&upload, &prepared).await?
         };
-        let total = prepared.info.len;
-        report_progress(upload.progress.as_ref(), total, total);
-
-        let status = MediaStatus::from_data(&data);
-        if status.state != ProcessingState::Succeeded {
-            self.wait_for_media_from(status).await?;
-        }
-        if let Some(text) = &upload.alt_text {
-            self.set_alt_text(&data.id, text).await?;
-        }
-        Ok(UploadedMedia {
-            id: data.id,
+        Ok(PendingMedia {
+            status: MediaStatus::from_data(&data),
             media_key: data.media_key,
             kind,
             category: prepared.category,
-            size: total,
+            size: prepared.info.len,
+            alt_text: upload.alt_text,
+        })
+    }
+
+    /// Waits for an upload's processing to succeed, then sets its alt text.
+    pub async fn finish_media(&self, pending: &PendingMedia) -> Result<UploadedMedia> {
+        if pending.status.state != ProcessingState::Succeeded {
+            self.wait_for_media_from(pending.status.clone()).await?;
+        }
+        if let Some(text) = &pending.alt_text {
+            self.set_alt_text(&pending.status.id, text).await?;
+        }
+        Ok(UploadedMedia {
+            id: pending.status.id.clone(),
+            media_key: pending.media_key.clone(),
+            kind: pending.kind,
+            category: pending.category,
+            size: pending.size,
         })
     }
 
@@ -56,9 +82,8 @@ impl Client {
     pub async fn set_alt_text(&self, media_id: &str, text: &str) -> Result<()> {
         crate::validate::check_id("media_id", media_id)?;
         super::check_alt_text(Some(text), MediaKind::Image)?;
-        // NOTE: the body shape (`id` plus `metadata.alt_text.text`) follows the
-        // v2 media metadata schema; the protocol notes of this repository do
-        // not cover this endpoint.
+        // NOTE: the body shape (`id` plus `metadata.alt_text.text`) is recalled
+        // from X's v2 media metadata schema, not read from a stored copy.
         let body = json!({ "id": media_id, "metadata": { "alt_text": { "text": text } } });
         let request = ApiRequest::new(
             Method::POST,
@@ -86,7 +111,7 @@ impl Client {
         let spec = RequestSpec::idempotent("media_upload").upload_chunk();
         let request = ApiRequest::new(Method::POST, "2/media/upload", spec).multipart(form);
         let response = self.send(request).await?;
-        Ok(response.json::<Envelope<MediaData>>()?.data)
+        media_data(&response)
     }
 
     async fn upload_segments(
@@ -95,6 +120,10 @@ impl Client {
         prepared: &Prepared,
     ) -> Result<MediaData> {
         let total = prepared.info.len;
+        let identity = match &upload.source {
+            MediaSource::File(path) => Some(FileIdentity::read(path).await?),
+            _ => None,
+        };
         let media_id = self.initialize(upload, prepared).await?;
         // X takes at most 1000 segments, so very large files get larger ones.
         let chunk_size = self.inner.chunk_size.max(total.div_ceil(MAX_SEGMENTS));
@@ -107,6 +136,10 @@ impl Client {
         );
 
         for chunk in plan.chunks() {
+            // A file rewritten mid-upload would mix bytes of two versions.
+            if let Some(identity) = &identity {
+                identity.ensure_unchanged().await?;
+            }
             let form = Multipart::new()
                 .text("segment_index", chunk.index.to_string())
                 .media(
@@ -124,10 +157,13 @@ impl Client {
             report_progress(upload.progress.as_ref(), chunk.end(), total);
         }
 
+        if let Some(identity) = &identity {
+            identity.ensure_unchanged().await?;
+        }
         let path = format!("2/media/upload/{media_id}/finalize");
         let spec = RequestSpec::idempotent("media_finalize");
         let response = self.send(ApiRequest::new(Method::POST, path, spec)).await?;
-        Ok(response.json::<Envelope<MediaData>>()?.data)
+        media_data(&response)
     }
 
     async fn initialize(&self, upload: &MediaUpload, prepared: &Prepared) -> Result<String> {
@@ -144,7 +180,7 @@ impl Client {
         let spec = RequestSpec::idempotent("media_initialize");
         let request = ApiRequest::new(Method::POST, "2/media/upload/initialize", spec).json(body);
         let response = self.send(request).await?;
-        Ok(response.json::<Envelope<MediaData>>()?.data.id)
+        Ok(media_data(&response)?.id)
     }
 }
 
