@@ -81,7 +81,7 @@ impl Client {
     ///
     /// A dropped connection or a 5xx on a chunk resends that chunk; error
     /// 6001/1363037 resends from the server's `error_data.start_offset` (at
-    /// most [`MAX_CHUNK_RESENDS`] times); a timed-out session (1363030) is
+    /// most 5 times); a timed-out session (1363030) is
     /// replaced by a new one once; a size mismatch (1363045) is returned.
     pub async fn upload_video(&self, upload: &VideoUpload) -> Result<VideoPublished> {
         upload.details.fields(self.timer().now())?;
