@@ -311,9 +311,17 @@ pub fn transport_error(
     error: reqwest::Error,
 ) -> Error {
     if error.is_builder() {
+        let error = error.without_url();
+        let mut detail = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            detail.push_str(": ");
+            detail.push_str(&cause.to_string());
+            source = cause.source();
+        }
         return Error::invalid_input(
             "request",
-            format!("the request could not be built: {}", error.without_url()),
+            format!("the request could not be built: {detail}"),
         );
     }
     // A connect failure (refused, DNS, TLS handshake, connect timeout) means

@@ -741,8 +741,8 @@ impl fmt::Display for TransportError {
         match self.delivery {
             Delivery::NotSent => f.write_str(" before the request was sent"),
             Delivery::Unknown => f.write_str(
-                " after the request was sent; the platform may have acted on it, \
-                 so check before sending it again",
+                " after the request was sent, so it may have reached the platform; \
+                 if it creates something, check before sending it again",
             ),
         }
     }

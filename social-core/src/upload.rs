@@ -366,14 +366,13 @@ impl Default for PollSettings {
 
 impl PollSettings {
     /// Returns the wait before check number `attempt` (from 1): the
-    /// platform's hint when given (at least 1 s or the initial interval,
-    /// whichever is shorter, and at most `max_interval`), else the initial
-    /// interval doubling up to `max_interval`.
+    /// platform's hint when it is at least 1 s (capped at `max_interval`),
+    /// else the initial interval doubling up to `max_interval`.
     pub fn interval(&self, attempt: u32, hint: Option<Duration>) -> Duration {
-        // A hint of zero would make the poll loop spin.
-        let floor = self.initial_interval.min(Duration::from_secs(1));
-        match hint {
-            Some(hint) => hint.max(floor).min(self.max_interval),
+        // A hint under a second (often 0) would make the loop poll once a
+        // second, or spin, until the deadline, so it counts as no hint.
+        match hint.filter(|h| *h >= Duration::from_secs(1)) {
+            Some(hint) => hint.min(self.max_interval),
             None => {
                 let exponent = attempt.saturating_sub(1).min(20);
                 self.initial_interval

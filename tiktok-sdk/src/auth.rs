@@ -179,7 +179,9 @@ impl OAuthClient {
         let body = encode_form(&self.inner.client_key, &self.inner.client_secret, grant);
 
         let issued_at = self.inner.http.timer().now();
-        let spec = RequestSpec::creating(operation);
+        // The body of an unusable response may contain tokens, so it stays
+        // out of errors and logs.
+        let spec = RequestSpec::creating(operation).sensitive();
         let url = &self.inner.token_url;
         let response = self
             .inner
@@ -204,6 +206,18 @@ impl OAuthClient {
                 )
                 .into());
         }
+        let unusable = std::iter::once(&token_response.access_token)
+            .chain(token_response.refresh_token.as_ref())
+            .any(|token| !token.is_header_safe());
+        if unusable {
+            return Err(response
+                .unexpected(
+                    social_core::UnexpectedBody::MissingField,
+                    "the token endpoint returned a token with characters an HTTP header cannot \
+                     carry (spaces, line breaks or non-ASCII)",
+                )
+                .into());
+        }
         Ok(authorized_user(token_response, issued_at))
     }
 }
@@ -217,7 +231,9 @@ fn encode_form(client_key: &str, client_secret: &Secret, grant: &[(&str, &str)])
 }
 
 fn authorized_user(token_response: TokenResponse, issued_at: SystemTime) -> AuthorizedUser {
-    let after = |seconds: Option<u64>| seconds.map(|s| issued_at + Duration::from_secs(s));
+    // A lifetime no clock can hold means "no known expiry", not a panic.
+    let after =
+        |seconds: Option<u64>| seconds.and_then(|s| issued_at.checked_add(Duration::from_secs(s)));
     let scopes = token_response
         .scope
         .unwrap_or_default()

@@ -8,10 +8,10 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use social_core::secret::sensitive_header;
+use social_core::secret::authorization_header;
 use social_core::{
-    AuthError, Error, ErrorKind, HttpClient, PollSettings, RequestSpec, Response, Result, Secret,
-    Timer, TokenProvider,
+    AuthError, Error, ErrorKind, HttpClient, Platform, PollSettings, RequestSpec, Response, Result,
+    Secret, Timer, TokenProvider,
 };
 use url::Url;
 
@@ -184,13 +184,9 @@ fn build_post(
     token: &Secret,
     body: Option<Bytes>,
 ) -> Result<reqwest::RequestBuilder> {
-    let authorization =
-        sensitive_header(&format!("Bearer {}", token.expose())).ok_or_else(|| {
-            Error::invalid_input(
-                "access_token",
-                "contains characters an HTTP header cannot carry; check the stored token",
-            )
-        })?;
+    // A token a header cannot carry (a line break, a space, non-ASCII) is an
+    // error, never a request sent without credentials.
+    let authorization = authorization_header(Platform::TikTok, "Bearer", token)?;
     let request = client
         .post(url.clone())
         .header(http::header::AUTHORIZATION, authorization)

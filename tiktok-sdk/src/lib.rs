@@ -59,7 +59,7 @@
 //! # Features
 //!
 //! - `rustls` (default) or `native-tls`: the TLS stack.
-//! - `testing`: [`testing::FakeTikTok`], a wiremock fake of the API for
+//! - `testing`: `testing::FakeTikTok`, a wiremock fake of the API for
 //!   tests and the workspace demo.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 

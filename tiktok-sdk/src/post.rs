@@ -181,6 +181,18 @@ fn started_post(
         log_id,
         status,
     } = reply;
+    if data.publish_id.trim().is_empty() {
+        // TikTok created the post, but without its id nothing can follow it.
+        return Err(UnexpectedResponse::new(
+            Platform::TikTok,
+            UnexpectedBody::MissingField,
+            Some(status),
+            "the init response has an empty publish_id, so the post cannot be followed; \
+             check the account before posting again",
+        )
+        .with_request_id(log_id)
+        .into());
+    }
     tracing::debug!(
         publish_id = %data.publish_id,
         log_id = log_id.as_deref().unwrap_or_default(),

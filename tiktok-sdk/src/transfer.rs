@@ -35,7 +35,9 @@ pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(60 * 60);
 /// this label is the SDK's own.
 pub const UPLOAD_URL_EXPIRED: &str = "upload_url_expired";
 
-/// Responses in a row that move the upload no further before it gives up.
+/// Responses that keep the upload at or below the maximum TikTok has
+/// confirmed (or move it back) before it gives up. Responses that regain lost bytes
+/// are not counted.
 const MAX_STALLED_RESPONSES: u32 = 3;
 
 /// TikTok's response to one chunk.
@@ -50,11 +52,12 @@ impl Client {
     /// Sends the chunks TikTok has not received yet, in order, and returns
     /// once it has received the whole video.
     ///
-    /// `source` must be the video the session was created for, and a file that
-    /// changed since (size or modification time) is rejected. `progress` is
-    /// called after each chunk TikTok confirms. On a 403 or 404 the error
-    /// has [`ErrorKind::NotFound`] and code [`UPLOAD_URL_EXPIRED`]: the URL
-    /// is gone and only a new post can carry the video.
+    /// `source` must be the video the session was created for, and a file
+    /// that changed since (size or modification time), before or between
+    /// chunks, is rejected. `progress` is called after each chunk TikTok
+    /// confirms. On a 403 or 404 the error has [`ErrorKind::NotFound`] and
+    /// code [`UPLOAD_URL_EXPIRED`]: the URL is gone and only a new post can
+    /// carry the video.
     pub async fn upload(
         &self,
         session: &mut UploadSession,
@@ -69,9 +72,15 @@ impl Client {
         }
 
         let mut stalled = 0;
+        // Only bytes past the maximum TikTok has confirmed count as progress,
+        // so responses that move back and forth cannot keep the upload going
+        // forever.
+        let mut max_received = session.uploaded;
         while !session.is_complete() {
             let chunk = chunk_at(&plan, session.uploaded)?;
             let before = session.uploaded;
+            // A file rewritten mid-upload would mix bytes of two versions.
+            check_unchanged(session, source).await?;
             match self.put_chunk(session, &url, source, chunk).await? {
                 ChunkOutcome::Complete => session.uploaded = session.video_size,
                 ChunkOutcome::Received(bytes) => session.uploaded = bytes,
@@ -79,11 +88,12 @@ impl Client {
             if let Some(progress) = progress {
                 progress.report(session.uploaded, session.video_size);
             }
-            stalled = if session.uploaded > before {
-                0
-            } else {
-                stalled + 1
-            };
+            if session.uploaded > max_received {
+                max_received = session.uploaded;
+                stalled = 0;
+            } else if session.uploaded <= before {
+                stalled += 1;
+            }
             if stalled >= MAX_STALLED_RESPONSES {
                 return Err(stalled_error(session));
             }
@@ -240,6 +250,26 @@ fn chunk_at(plan: &ChunkPlan, offset: u64) -> Result<Chunk> {
     }
 }
 
+/// Checks that the file behind `source` still has the identity recorded at
+/// init. Sources in memory cannot change.
+async fn check_unchanged(session: &UploadSession, source: &MediaSource) -> Result<()> {
+    let (Some(expected), MediaSource::File(path)) = (&session.file, source) else {
+        return Ok(());
+    };
+    let current = FileIdentity::read(path).await?;
+    if current == *expected {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        "video",
+        format!(
+            "{} changed during the upload (size or modification time); TikTok has part of the \
+             old version, so start a new post with the new file",
+            path.display()
+        ),
+    ))
+}
+
 async fn check_source(session: &UploadSession, source: &MediaSource) -> Result<()> {
     let info = source.probe().await?;
     if info.len != session.video_size {
@@ -299,8 +329,8 @@ fn stalled_error(session: &UploadSession) -> Error {
         UnexpectedBody::UnexpectedStatus,
         None,
         format!(
-            "TikTok's upload host stayed at {} of {} bytes for {MAX_STALLED_RESPONSES} responses \
-             in a row",
+            "TikTok's upload host stayed at {} of {} bytes: {MAX_STALLED_RESPONSES} responses \
+             moved the upload no further or back",
             session.uploaded, session.video_size
         ),
     )

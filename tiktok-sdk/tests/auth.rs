@@ -420,3 +420,143 @@ fn empty_credentials_rejected() {
     assert!(key.to_string().contains("client_key"));
     assert!(secret.to_string().contains("client_secret"));
 }
+
+fn token_endpoint() -> wiremock::MockBuilder {
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string(refresh_form(OLD_REFRESH)))
+}
+
+#[tokio::test]
+async fn huge_token_lifetimes_do_not_panic() {
+    let server = MockServer::start().await;
+    token_endpoint()
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"act.long","expires_in":18446744073709551615,
+                "refresh_token":"rft.long","refresh_expires_in":"18446744073709551615"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+
+    let user = oauth(&server, &harness::timer())
+        .refresh_access_token(&Secret::new(OLD_REFRESH))
+        .await
+        .expect("refreshed");
+
+    assert_eq!(user.tokens.access_token.expose(), "act.long");
+    assert_eq!(user.tokens.expires_at, None);
+    assert_eq!(user.tokens.refresh_expires_at, None);
+}
+
+#[tokio::test]
+async fn token_endpoint_text_body_is_withheld() {
+    let server = MockServer::start().await;
+    token_endpoint()
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            "access_token=act.leaked-access&refresh_token=rft.leaked-refresh",
+            "text/plain",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+
+    let err = oauth(&server, &harness::timer())
+        .refresh_access_token(&Secret::new(OLD_REFRESH))
+        .await
+        .expect_err("not JSON");
+
+    let printed = format!("{err} {err:?}");
+    assert!(matches!(&err, Error::UnexpectedResponse(_)), "{err}");
+    assert!(!printed.contains("leaked-access"), "{printed}");
+    assert!(!printed.contains("leaked-refresh"), "{printed}");
+}
+
+#[tokio::test]
+async fn token_with_line_break_is_rejected() {
+    let server = MockServer::start().await;
+    token_endpoint()
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"act.bad\r\nX-Injected: 1","expires_in":7200,
+                "refresh_token":"rft.next","refresh_expires_in":86400}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+
+    let err = oauth(&server, &harness::timer())
+        .refresh_access_token(&Secret::new(OLD_REFRESH))
+        .await
+        .expect_err("unusable token");
+
+    assert!(matches!(&err, Error::UnexpectedResponse(_)), "{err}");
+    assert!(!err.to_string().contains("X-Injected"), "{err}");
+}
+
+#[tokio::test]
+async fn token_url_path_is_kept_as_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(json_fixture(200, "token_refresh.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let oauth = OAuthClient::builder("app-key", "app-secret-value")
+        .token_url(format!("{}/oauth/token", server.uri()))
+        .http_settings(harness::settings())
+        .build()
+        .expect("oauth client");
+
+    let user = oauth
+        .refresh_access_token(&Secret::new(OLD_REFRESH))
+        .await
+        .expect("refreshed");
+
+    assert_eq!(user.tokens.access_token.expose(), NEW_ACCESS);
+}
+
+/// A provider that hands out a token with a space, which a header value
+/// would carry but no TikTok token has.
+#[derive(Debug)]
+struct SpacedTokenProvider;
+
+#[async_trait::async_trait]
+impl social_core::TokenProvider for SpacedTokenProvider {
+    async fn access_token(&self) -> social_core::Result<Secret> {
+        Ok(Secret::new("act.two words"))
+    }
+
+    async fn refresh_rejected(&self, _rejected: &Secret) -> social_core::Result<Secret> {
+        self.access_token().await
+    }
+
+    fn platform(&self) -> social_core::Platform {
+        social_core::Platform::TikTok
+    }
+}
+
+#[tokio::test]
+async fn unsafe_provider_token_is_auth_error() {
+    let server = MockServer::start().await;
+    catch_all(&server).await;
+    let client = client_with(&server, &harness::timer(), Arc::new(SpacedTokenProvider));
+
+    let err = client.creator_info().await.expect_err("unusable token");
+
+    assert!(matches!(&err, Error::Auth(_)), "{err}");
+    assert!(
+        server
+            .received_requests()
+            .await
+            .expect("recorded")
+            .is_empty()
+    );
+}

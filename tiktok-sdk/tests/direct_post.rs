@@ -307,3 +307,33 @@ async fn internal_error_on_init_not_repeated() {
     assert!(err.is_retryable());
     assert!(timer.sleeps().is_empty());
 }
+
+/// TikTok created the post but returned no id to follow it by: the error
+/// reports that the init may have taken effect, and no chunk is sent.
+#[tokio::test]
+async fn empty_publish_id_is_unexpected_response() {
+    let server = MockServer::start().await;
+    json_call("POST", VIDEO_INIT)
+        .respond_with(json_fixture(200, "init_empty_publish_id.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+
+    let err = harness::client(&server, &harness::timer())
+        .direct_post(
+            MediaSource::file(harness::asset("sample.mp4")),
+            PostInfo::new(PrivacyLevel::SelfOnly),
+        )
+        .creator_info(creator())
+        .send()
+        .await
+        .expect_err("empty publish_id");
+
+    assert!(
+        matches!(&err, Error::UnexpectedResponse(e) if e.body_kind() == UnexpectedBody::MissingField),
+        "{err}"
+    );
+    assert_eq!(err.delivery(), Some(Delivery::Unknown));
+    assert_eq!(err.request_id(), Some("202612041200009A2B3C4D5E6F7A8B9C0D"));
+}

@@ -194,3 +194,16 @@ async fn bytes_in_memory_upload() {
 
     assert_eq!(fake.received_bytes(&outcome.publish_id), Some(bytes));
 }
+
+#[test]
+fn api_version_of_dots_rejected() {
+    for version in [".", ".."] {
+        let err = Client::builder()
+            .access_token("act.x")
+            .api_version(version)
+            .build()
+            .expect_err(version);
+
+        assert_eq!(field(&err), Some("api_version"), "{err}");
+    }
+}

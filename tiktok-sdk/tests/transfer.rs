@@ -518,3 +518,125 @@ async fn misaligned_range_is_protocol_error() {
         "{err}"
     );
 }
+
+/// The first chunk is confirmed; the second gets 416 saying nothing was
+/// received, and the first again gets 206. Moving back and forth is no
+/// progress, so the upload gives up.
+#[tokio::test]
+async fn oscillating_content_range_gives_up() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let video = harness::mp4_file(dir.path(), "clip.mp4", SIZE);
+    chunk_put(0)
+        .respond_with(
+            ResponseTemplate::new(206).insert_header("content-range", received_range(CHUNK)),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    chunk_put(1)
+        .respond_with(
+            ResponseTemplate::new(416).insert_header("content-range", format!("bytes */{SIZE}")),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = harness::timer();
+    let (client, mut started) = start_post(&server, &timer, &video).await;
+
+    let source = MediaSource::file(&video);
+    let upload = client.upload(session(&mut started), &source, None);
+    let err = tokio::time::timeout(Duration::from_secs(5), upload)
+        .await
+        .expect("the upload loop ends")
+        .expect_err("no progress");
+
+    assert!(
+        matches!(&err, Error::UnexpectedResponse(e) if e.body_kind() == UnexpectedBody::UnexpectedStatus),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no further or back"), "{err}");
+}
+
+/// The file is rewritten (same size, new modification time) once TikTok
+/// confirms the first chunk: the next chunk is not sent.
+#[tokio::test]
+async fn changed_file_stops_upload() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let video = harness::mp4_file(dir.path(), "clip.mp4", SIZE);
+    chunk_put(0)
+        .respond_with(
+            ResponseTemplate::new(206).insert_header("content-range", received_range(CHUNK)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = harness::timer();
+    let (client, mut started) = start_post(&server, &timer, &video).await;
+    let target = video.clone();
+    let rewrite = ProgressCallback::new(move |p| {
+        if p.uploaded == CHUNK {
+            let mut bytes = std::fs::read(&target).expect("read");
+            bytes[CHUNK as usize] ^= 0xFF;
+            std::fs::write(&target, &bytes).expect("rewrite");
+            let later = std::time::SystemTime::now() + Duration::from_secs(10);
+            let handle = std::fs::File::options()
+                .write(true)
+                .open(&target)
+                .expect("open");
+            handle.set_modified(later).expect("set mtime");
+        }
+    });
+
+    let err = client
+        .upload(
+            session(&mut started),
+            &MediaSource::file(&video),
+            Some(&rewrite),
+        )
+        .await
+        .expect_err("changed");
+
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field() == "video"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("changed during the upload"),
+        "{err}"
+    );
+}
+
+/// A stored session that records more bytes than the video has, or an
+/// issue time the clock cannot add an hour to, is an error, not a panic.
+#[tokio::test]
+async fn damaged_stored_session_rejected() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let video = harness::mp4_file(dir.path(), "clip.mp4", SIZE);
+    catch_all(&server).await;
+    let timer = harness::timer();
+    let (client, started) = start_post(&server, &timer, &video).await;
+    let stored = serde_json::to_value(&started).expect("serialize");
+    let mut past_end = stored.clone();
+    past_end["upload"]["uploaded"] = serde_json::json!(SIZE + 1);
+    let mut far_future = stored.clone();
+    far_future["upload"]["issued_at"] = serde_json::json!({"secs_since_epoch": 9_223_372_036_854_775_000u64, "nanos_since_epoch": 0});
+
+    let mut past_end: StartedPost = serde_json::from_value(past_end).expect("deserialize");
+    let far_future: StartedPost = serde_json::from_value(far_future).expect("deserialize");
+    let err = client
+        .upload(session(&mut past_end), &MediaSource::file(&video), None)
+        .await
+        .expect_err("damaged");
+    let expires_at = far_future.upload().expect("upload").expires_at();
+
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field() == "upload_session"),
+        "{err}"
+    );
+    assert!(expires_at > std::time::SystemTime::UNIX_EPOCH);
+}

@@ -15,7 +15,9 @@
 //! | 400 `invalid_grant` | [`Error::Auth`] that [requires reauthorization](social_core::AuthError::requires_reauthorization) |
 //! | 401 `invalid_client`, `unauthorized_client`, `deleted_client` | [`Error::Auth`]: fix the client id or secret |
 //! | 5xx, 429, dropped connection | retried with backoff, then the last error |
-//! | HTML page, empty or non-JSON body | [`Error::UnexpectedResponse`] |
+//! | HTML page, empty or non-JSON body | [`Error::UnexpectedResponse`], with the body's text withheld because it may contain tokens |
+//! | a token with spaces, line breaks or non-ASCII | [`Error::UnexpectedResponse`] |
+//! | `expires_in` too large for the clock | new token set with no known expiry |
 
 #[cfg(feature = "yup-oauth2")]
 pub mod yup;
@@ -30,8 +32,8 @@ use social_core::client::HttpClientConfig;
 use social_core::http::{HeaderMap, StatusCode};
 use social_core::{
     ApiError, ApiProtocol, AuthError, Error, ErrorKind, HttpClient, HttpSettings, Platform,
-    RefreshGrant, RefreshingTokenProvider, RequestSpec, Result, RetryPolicy, Secret, Timer,
-    TokenSet, TokioTimer,
+    RefreshGrant, RefreshingTokenProvider, RequestSpec, Response, Result, RetryPolicy, Secret,
+    Timer, TokenSet, TokioTimer, UnexpectedBody,
 };
 use url::Url;
 
@@ -124,7 +126,7 @@ impl GoogleRefreshGrant {
             .finish()
     }
 
-    fn token_set(&self, response: TokenResponse) -> Result<TokenSet> {
+    fn token_set(&self, reply: &Response, response: TokenResponse) -> Result<TokenSet> {
         if let Some(kind) = &response.token_type
             && !kind.eq_ignore_ascii_case("bearer")
         {
@@ -143,13 +145,28 @@ impl GoogleRefreshGrant {
             )
             .into());
         }
+
+        let refresh_token = response.refresh_token.filter(|t| !t.is_blank());
+        let unusable = std::iter::once(&response.access_token)
+            .chain(refresh_token.as_ref())
+            .any(|t| !t.is_header_safe());
+        if unusable {
+            return Err(reply
+                .unexpected(
+                    UnexpectedBody::MissingField,
+                    "the token endpoint returned a token with characters an HTTP header cannot \
+                     carry (spaces, line breaks or non-ASCII)",
+                )
+                .into());
+        }
+
         let now = self.timer.now();
+        // A lifetime no clock can hold means "no known expiry", not a panic.
+        let after = |seconds: u64| now.checked_add(Duration::from_secs(seconds));
         let mut tokens = TokenSet::new(response.access_token);
-        tokens.refresh_token = response.refresh_token.filter(|t| !t.is_blank());
-        tokens.expires_at = response.expires_in.map(|s| now + Duration::from_secs(s));
-        tokens.refresh_expires_at = response
-            .refresh_token_expires_in
-            .map(|s| now + Duration::from_secs(s));
+        tokens.refresh_token = refresh_token;
+        tokens.expires_at = response.expires_in.and_then(after);
+        tokens.refresh_expires_at = response.refresh_token_expires_in.and_then(after);
         tokens.scopes = response
             .scope
             .map(|s| s.split_whitespace().map(str::to_owned).collect())
@@ -193,10 +210,29 @@ impl GoogleRefreshGrantBuilder {
                 "empty; use the OAuth client id from the Google Cloud console",
             ));
         }
+
+        if self
+            .client_id
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::invalid_input(
+                "client_id",
+                "contains spaces or line breaks, which no client id has; check where it was \
+                 copied from",
+            ));
+        }
         if self.client_secret.is_blank() {
             return Err(Error::invalid_input(
                 "client_secret",
                 "empty; use the OAuth client secret from the Google Cloud console",
+            ));
+        }
+        if self.client_secret.expose().chars().any(char::is_control) {
+            return Err(Error::invalid_input(
+                "client_secret",
+                "contains line breaks or other control characters, which no client secret \
+                 has; check where it was copied from",
             ));
         }
         let token_url = parse_token_url(&self.token_url)?;
@@ -252,7 +288,17 @@ impl RefreshGrant for GoogleRefreshGrant {
             .needs_reauthorization()
             .into());
         }
-        let spec = RequestSpec::idempotent("oauth.refresh_token");
+        if !refresh_token.is_header_safe() {
+            return Err(AuthError::new(
+                Platform::YouTube,
+                "the refresh token contains spaces, line breaks or non-ASCII characters, which \
+                 no Google refresh token has; check where it was copied from",
+            )
+            .into());
+        }
+        // The body of an unusable response may contain tokens, so it stays
+        // out of errors and logs.
+        let spec = RequestSpec::idempotent("oauth.refresh_token").sensitive();
         let body = self.form(refresh_token);
         let result = self
             .http
@@ -269,7 +315,7 @@ impl RefreshGrant for GoogleRefreshGrant {
             .await;
         let response = result.map_err(token_endpoint_error)?;
         let tokens: TokenResponse = response.json()?;
-        self.token_set(tokens)
+        self.token_set(&response, tokens)
     }
 
     fn platform(&self) -> Platform {

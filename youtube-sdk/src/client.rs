@@ -142,12 +142,13 @@ impl Client {
             let url = url.clone();
             let body = body.clone();
             async move {
+                let authorization = bearer(&token)?;
                 self.inner
                     .http
                     .execute(&spec, |client| {
                         let mut request = client
                             .request(method.clone(), url.clone())
-                            .bearer_auth(token.expose())
+                            .header(reqwest::header::AUTHORIZATION, authorization.clone())
                             .header(reqwest::header::ACCEPT, "application/json");
                         if let Some(body) = &body {
                             request = request
@@ -164,6 +165,12 @@ impl Client {
         })
         .await
     }
+}
+
+/// Builds the `Authorization: Bearer` header. A token a header cannot carry
+/// is an [`Error::Auth`], never a request sent without credentials.
+pub(crate) fn bearer(token: &Secret) -> Result<reqwest::header::HeaderValue> {
+    social_core::secret::authorization_header(social_core::Platform::YouTube, "Bearer", token)
 }
 
 fn join(base: &Url, path: &str, query: &[(&str, &str)]) -> Result<Url> {
@@ -433,6 +440,13 @@ impl ClientBuilder {
                     "empty; authorize again to get one",
                 ));
             }
+            if !refresh.is_header_safe() {
+                return Err(Error::invalid_input(
+                    "refresh_token",
+                    "contains spaces, line breaks or non-ASCII characters, which no refresh \
+                     token has; check where it was copied from",
+                ));
+            }
             let grant = GoogleRefreshGrant::builder(id.clone(), secret.clone())
                 .token_url(
                     self.token_url
@@ -446,6 +460,15 @@ impl ClientBuilder {
             let mut tokens = self.token_set.clone().unwrap_or_else(|| {
                 TokenSet::new(self.access_token.clone().unwrap_or_else(|| Secret::new("")))
             });
+            // An empty access token is refreshed before first use; any other
+            // must be one a header can carry.
+            if !tokens.access_token.is_blank() && !tokens.access_token.is_header_safe() {
+                return Err(Error::invalid_input(
+                    "access_token",
+                    "contains spaces, line breaks or non-ASCII characters, which no access \
+                     token has; check where it was copied from",
+                ));
+            }
             tokens.refresh_token = Some(refresh);
             let provider =
                 google_token_provider(grant, tokens).with_callback(self.token_callback.clone());

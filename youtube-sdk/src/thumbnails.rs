@@ -6,7 +6,7 @@ use social_core::auth::with_token_refresh;
 use social_core::upload::slice_body;
 use social_core::{Error, MediaSource, RequestSpec, Result, Secret};
 
-use crate::client::Client;
+use crate::client::{Client, bearer};
 use crate::model::ThumbnailSetResponse;
 use crate::videos::validate_video_id;
 
@@ -25,6 +25,9 @@ impl Client {
         validate_video_id(video_id)?;
         let source = MediaSource::file(path.as_ref());
         let info = source.probe().await?;
+        if info.len == 0 {
+            return Err(Error::invalid_input("thumbnail", "the file is empty"));
+        }
         let mime = info.mime.essence_str().to_owned();
         if mime != "image/jpeg" && mime != "image/png" {
             return Err(Error::invalid_input(
@@ -34,9 +37,6 @@ impl Client {
                     path.as_ref().display()
                 ),
             ));
-        }
-        if info.len == 0 {
-            return Err(Error::invalid_input("thumbnail", "the file is empty"));
         }
         let limit = self.inner.thumbnail_limit;
         if info.len > limit {
@@ -53,12 +53,13 @@ impl Client {
         let response = with_token_refresh(self.inner.tokens.as_ref(), |token: Secret| {
             let (spec, url, source, mime) = (&spec, &url, &source, &mime);
             async move {
+                let authorization = bearer(&token)?;
                 self.inner
                     .http
                     .execute(spec, |http| {
                         Ok(http
                             .post(url.clone())
-                            .bearer_auth(token.expose())
+                            .header(reqwest::header::AUTHORIZATION, authorization.clone())
                             .header(reqwest::header::CONTENT_TYPE, mime.as_str())
                             .header(reqwest::header::CONTENT_LENGTH, len)
                             .body(slice_body(source, 0, len)?))

@@ -14,7 +14,12 @@
 //!   body) before sending more, so no byte past the server's offset plus
 //!   the current chunk is ever sent;
 //! - a 401 (`authError`) refreshes the token once and queries the same
-//!   session; a 404/410 on the session starts a new one from byte 0.
+//!   session; a 404/410 on the session starts a new one from byte 0,
+//!   except after a last chunk whose outcome is unknown: YouTube may have
+//!   created the video, so the error says the delivery is unknown instead
+//!   of the video being uploaded a second time;
+//! - the file's size and modification time are checked before each chunk,
+//!   so a file rewritten mid-upload stops the upload.
 
 mod resumable;
 mod session;
@@ -33,7 +38,7 @@ use social_core::{
 pub use resumable::ResumableUpload;
 pub use session::{SessionUri, UploadSession};
 
-use crate::client::Client;
+use crate::client::{Client, bearer};
 use crate::metadata::VideoMetadata;
 use crate::model::{PrivacyStatus, Video};
 
@@ -214,8 +219,9 @@ impl VideoInsert {
         self
     }
 
-    /// Sets the media type instead of detecting it (`video/*` or
-    /// `application/octet-stream`).
+    /// Sets the media type instead of detecting it from the file's first
+    /// bytes (`video/*` or `application/octet-stream`). Needed for formats
+    /// without a signature the SDK recognises, such as WMV, FLV or MPEG-PS.
     pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
         self.content_type = Some(content_type.into());
         self
@@ -244,17 +250,30 @@ impl VideoInsert {
         let chunk_size = self.chunk_size.unwrap_or(self.client.inner.chunk_size);
         validate_chunk_size(chunk_size)?;
         let info = MediaSource::file(&self.path).probe().await?;
-        let content_type = match self.content_type {
-            Some(declared) => declared,
-            None => info.mime.essence_str().to_owned(),
-        };
-        validate_content_type(&content_type)?;
         if info.len == 0 {
             return Err(Error::invalid_input(
                 "media",
                 format!("{} is empty", self.path.display()),
             ));
         }
+        let content_type = match self.content_type {
+            Some(declared) => declared,
+            None if info.mime == mime::APPLICATION_OCTET_STREAM => {
+                // A text file named clip.mp4 would spend one of the day's
+                // uploads and fail in YouTube's processing.
+                return Err(Error::invalid_input(
+                    "media",
+                    format!(
+                        "{} does not start like a video this SDK recognises (MP4, MOV, WebM, \
+                         Matroska, AVI); for another format such as WMV, FLV or MPEG-PS, set \
+                         its type with content_type",
+                        self.path.display()
+                    ),
+                ));
+            }
+            None => info.mime.essence_str().to_owned(),
+        };
+        validate_content_type(&content_type)?;
         if info.len > MAX_VIDEO_BYTES {
             return Err(Error::invalid_input(
                 "media",
@@ -351,6 +370,7 @@ pub(crate) async fn create_session(
     let response = with_token_refresh(client.inner.tokens.as_ref(), |token: Secret| {
         let (spec, url, body, total, requests) = (&spec, &url, &body, &total, &requests);
         async move {
+            let authorization = bearer(&token)?;
             client
                 .inner
                 .http
@@ -358,7 +378,7 @@ pub(crate) async fn create_session(
                     requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     Ok(http
                         .post(url.clone())
-                        .bearer_auth(token.expose())
+                        .header(reqwest::header::AUTHORIZATION, authorization.clone())
                         .header(
                             reqwest::header::CONTENT_TYPE,
                             "application/json; charset=UTF-8",

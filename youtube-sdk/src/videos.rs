@@ -5,7 +5,8 @@ use serde_json::{Map, Value, json};
 use social_core::http::{Method, StatusCode};
 use social_core::upload::PollSettings;
 use social_core::{
-    ApiError, Error, ErrorKind, Platform, ProcessingError, RequestSpec, Result, TimeoutError,
+    ApiError, Delivery, Error, ErrorKind, Platform, ProcessingError, RequestSpec, Result,
+    TimeoutError,
 };
 
 use crate::client::Client;
@@ -166,8 +167,9 @@ impl Client {
     /// Deletes a video (`videos.delete`, 204 on success).
     ///
     /// Retried after a 5xx or a dropped connection like any idempotent call.
-    /// A retry that gets `videoNotFound` counts as success, because an
-    /// earlier attempt already deleted the video.
+    /// A retry that gets `videoNotFound` after such a failure counts as
+    /// success, because the first attempt may have deleted the video. After
+    /// a rate limit (which YouTube did not act on) it stays an error.
     pub async fn delete_video(&self, id: &str) -> Result<()> {
         if !valid_id(id) {
             return Err(Error::invalid_input(
@@ -188,9 +190,14 @@ impl Client {
         {
             Ok(_) => Ok(()),
             Err(error) if error.is_retryable() => {
+                let may_have_deleted = error.delivery() == Some(Delivery::Unknown);
                 match self.call(spec, Method::DELETE, url, None).await {
                     Ok(_) => Ok(()),
-                    Err(again) if again.status() == Some(StatusCode::NOT_FOUND) => Ok(()),
+                    Err(again)
+                        if may_have_deleted && again.status() == Some(StatusCode::NOT_FOUND) =>
+                    {
+                        Ok(())
+                    }
                     Err(again) => Err(again),
                 }
             }
@@ -228,14 +235,20 @@ impl Client {
                 State::Pending(last) => {
                     attempt += 1;
                     let waited = timer.now().duration_since(started).unwrap_or_default();
-                    let hint = video
+                    // timeLeftMs is only an estimate, and each poll costs a
+                    // quota unit, so it may lengthen the backoff but never
+                    // shortens it.
+                    let estimate = video
                         .processing_details
                         .as_ref()
                         .and_then(|p| p.processing_progress.as_ref())
                         .and_then(|p| p.time_left_ms)
-                        .map(std::time::Duration::from_millis);
+                        .map(std::time::Duration::from_millis)
+                        .unwrap_or_default()
+                        .min(settings.max_interval);
                     let delay = settings
-                        .interval(attempt, hint)
+                        .interval(attempt, None)
+                        .max(estimate)
                         .max(std::time::Duration::from_millis(1));
                     if waited + delay > settings.deadline {
                         return Err(TimeoutError::new(Platform::YouTube, id, last, waited).into());

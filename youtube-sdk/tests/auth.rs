@@ -337,3 +337,179 @@ async fn bare_401_triggers_one_refresh() {
 
     assert_eq!(video.id, "dQw4w9WgXcQ");
 }
+
+#[tokio::test]
+async fn huge_token_lifetimes_do_not_panic() {
+    let server = MockServer::start().await;
+    token_endpoint()
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"ya29.long","expires_in":18446744073709551615,
+                "refresh_token_expires_in":18446744073709551615,"token_type":"Bearer"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let tokens = grant(&server, &timer())
+        .refresh(&Secret::new("1//0gRefresh"))
+        .await
+        .expect("refreshed");
+
+    assert_eq!(tokens.access_token.expose(), "ya29.long");
+    assert_eq!(tokens.expires_at, None);
+    assert_eq!(tokens.refresh_expires_at, None);
+}
+
+#[tokio::test]
+async fn token_endpoint_text_body_is_withheld() {
+    let server = MockServer::start().await;
+    token_endpoint()
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            "access_token=ya29.leaked-access&refresh_token=1//leaked-refresh",
+            "text/plain",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let error = grant(&server, &timer())
+        .refresh(&Secret::new("1//0gRefresh"))
+        .await
+        .expect_err("not JSON");
+
+    let printed = format!("{error} {error:?}");
+    assert!(
+        matches!(&error, Error::UnexpectedResponse(u) if u.body_kind() == UnexpectedBody::Text),
+        "{error}"
+    );
+    assert!(!printed.contains("leaked-access"), "{printed}");
+    assert!(!printed.contains("leaked-refresh"), "{printed}");
+}
+
+#[tokio::test]
+async fn refreshed_token_with_line_break_rejected() {
+    let server = MockServer::start().await;
+    token_endpoint()
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"ya29.bad\r\nX-Injected: 1","expires_in":3599,"token_type":"Bearer"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = Client::builder()
+        .root_url(format!("{}/", server.uri()))
+        .token_url(format!("{}/token", server.uri()))
+        .oauth_client("cid.apps.googleusercontent.com", "GOCSPX-secret")
+        .refresh_token("1//0gRefresh")
+        .timer(timer())
+        .http_settings(HttpSettings::default().no_proxy())
+        .build()
+        .expect("client");
+
+    let error = client.get_video("dQw4w9WgXcQ").await.expect_err("unusable");
+
+    assert!(
+        matches!(&error, Error::UnexpectedResponse(u) if u.body_kind() == UnexpectedBody::MissingField),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("X-Injected"), "{error}");
+}
+
+#[tokio::test]
+async fn header_unsafe_credentials_rejected_before_sending() {
+    let server = MockServer::start().await;
+    mount_catch_all(&server).await;
+    let base = || {
+        Client::builder()
+            .root_url(format!("{}/", server.uri()))
+            .token_url(format!("{}/token", server.uri()))
+            .http_settings(HttpSettings::default().no_proxy())
+    };
+    let cases = [
+        (
+            base()
+                .oauth_client("cid", "GOCSPX-secret")
+                .refresh_token("1//0gRefresh\n"),
+            "refresh_token",
+        ),
+        (
+            base()
+                .oauth_client("cid", "GOCSPX-secret")
+                .refresh_token("1//0g Refresh"),
+            "refresh_token",
+        ),
+        (
+            base()
+                .oauth_client("cid", "GOCSPX-secret")
+                .refresh_token("1//0gRefresh")
+                .access_token("ya29.token\r\n"),
+            "access_token",
+        ),
+        (
+            base()
+                .oauth_client("cid", "GOCSPX-secret\n")
+                .refresh_token("1//0gRefresh"),
+            "client_secret",
+        ),
+        (
+            base()
+                .oauth_client("cid\n", "GOCSPX-secret")
+                .refresh_token("1//0gRefresh"),
+            "client_id",
+        ),
+    ];
+
+    for (builder, field) in cases {
+        let error = builder.build().expect_err(field);
+
+        let Error::InvalidInput(input) = &error else {
+            panic!("expected InvalidInput for {field}, got {error}")
+        };
+        assert_eq!(input.field(), field);
+    }
+}
+
+/// A provider that hands out a token an HTTP header cannot carry.
+#[derive(Debug)]
+struct BrokenProvider;
+
+#[async_trait::async_trait]
+impl TokenProvider for BrokenProvider {
+    async fn access_token(&self) -> social_core::Result<Secret> {
+        Ok(Secret::new("ya29.token\r\nX-Injected: 1"))
+    }
+
+    async fn refresh_rejected(&self, _rejected: &Secret) -> social_core::Result<Secret> {
+        self.access_token().await
+    }
+
+    fn platform(&self) -> social_core::Platform {
+        social_core::Platform::YouTube
+    }
+}
+
+#[tokio::test]
+async fn unsafe_provider_token_is_auth_error() {
+    let server = MockServer::start().await;
+    mount_catch_all(&server).await;
+    let client = support::mock_builder(&server, &timer())
+        .token_provider(Arc::new(BrokenProvider))
+        .build()
+        .expect("client");
+    let (_dir, file) = support::video_file(support::GRANULE);
+
+    let read = client.get_video("dQw4w9WgXcQ").await.expect_err("read");
+    let upload = client
+        .upload_video(youtube_sdk::VideoMetadata::new("t"), &file)
+        .send()
+        .await
+        .expect_err("upload");
+
+    assert!(matches!(&read, Error::Auth(_)), "{read}");
+    assert!(matches!(&upload, Error::Auth(_)), "{upload}");
+}

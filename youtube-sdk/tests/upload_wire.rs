@@ -385,3 +385,170 @@ async fn quota_exceeded_on_session_start_sends_one_request() {
     );
     assert!(!error.to_string().contains("<a"), "{error}");
 }
+
+/// Chunks get 308 without `Range` (the server lost everything) while
+/// status queries report the first chunk kept, over and over. Only a new
+/// highest offset counts as progress, so the upload gives up.
+#[tokio::test]
+async fn oscillating_range_gives_up() {
+    let server = MockServer::start().await;
+    let (_dir, file) = video_file(TOTAL);
+    mount_session_start(&server, &server.uri()).await;
+    put_range(&format!("bytes 0-{}/{TOTAL}", CHUNK - 1))
+        .respond_with(ResponseTemplate::new(308))
+        .expect(1)
+        .mount(&server)
+        .await;
+    put_range(&format!("bytes {CHUNK}-{}/{TOTAL}", 2 * CHUNK - 1))
+        .respond_with(ResponseTemplate::new(308))
+        .expect(6)
+        .mount(&server)
+        .await;
+    status_query()
+        .respond_with(resume_incomplete(CHUNK - 1))
+        .expect(6)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = mock_builder(&server, &timer()).build().expect("client");
+
+    let upload = client
+        .upload_video(metadata(), &file)
+        .chunk_size(CHUNK)
+        .send();
+    let error = tokio::time::timeout(Duration::from_secs(5), upload)
+        .await
+        .expect("the upload loop ends")
+        .expect_err("no progress");
+
+    assert!(
+        matches!(&error, Error::UnexpectedResponse(u) if u.body_kind() == UnexpectedBody::UnexpectedStatus),
+        "{error}"
+    );
+    assert!(error.to_string().contains("stopped confirming"), "{error}");
+}
+
+/// The last chunk fails with a 503, so YouTube may have created the video;
+/// the status query then finds the session gone. A new session would
+/// upload the video twice, so the error reports an unknown delivery, also
+/// when `finish` is called again.
+#[tokio::test]
+async fn lost_last_chunk_blocks_new_session() {
+    let server = MockServer::start().await;
+    let (_dir, file) = video_file(TOTAL);
+    mount_session_start(&server, &server.uri()).await;
+    put_range(&format!("bytes 0-{}/{TOTAL}", CHUNK - 1))
+        .respond_with(resume_incomplete(CHUNK - 1))
+        .expect(1)
+        .mount(&server)
+        .await;
+    put_range(&format!("bytes {CHUNK}-{}/{TOTAL}", 2 * CHUNK - 1))
+        .respond_with(resume_incomplete(2 * CHUNK - 1))
+        .expect(1)
+        .mount(&server)
+        .await;
+    put_range(&format!("bytes {}-{}/{TOTAL}", 2 * CHUNK, TOTAL - 1))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_raw(fixture("backend_error.json"), "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    status_query()
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            r#"{"error":{"code":404,"message":"Not Found","errors":[{"domain":"global","reason":"notFound","message":"Not Found"}]}}"#,
+            "application/json",
+        ))
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = mock_builder(&server, &timer()).build().expect("client");
+
+    let mut upload = client
+        .upload_video(metadata(), &file)
+        .chunk_size(CHUNK)
+        .begin()
+        .await
+        .expect("begin");
+    let error = upload.finish().await.expect_err("outcome unknown");
+    let again = upload.finish().await.expect_err("still unknown");
+
+    assert_eq!(error.delivery(), Some(social_core::Delivery::Unknown));
+    assert_eq!(again.delivery(), Some(social_core::Delivery::Unknown));
+    assert!(
+        error.to_string().contains("may have reached the platform"),
+        "{error}"
+    );
+    assert_eq!(upload.stats().sessions_started, 1);
+    assert_eq!(upload.session().offset(), 2 * CHUNK);
+}
+
+/// The file is rewritten (same size, new modification time) after the
+/// server confirms the first chunk: the upload stops before sending bytes
+/// of the new version.
+#[tokio::test]
+async fn changed_file_stops_upload() {
+    let server = MockServer::start().await;
+    let (_dir, file) = video_file(TOTAL);
+    mount_session_start(&server, &server.uri()).await;
+    put_range(&format!("bytes 0-{}/{TOTAL}", CHUNK - 1))
+        .respond_with(resume_incomplete(CHUNK - 1))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = mock_builder(&server, &timer()).build().expect("client");
+    let target = file.clone();
+    let rewrite = social_core::ProgressCallback::new(move |progress| {
+        if progress.uploaded == CHUNK {
+            let mut bytes = std::fs::read(&target).expect("read");
+            bytes[CHUNK as usize] ^= 0xFF;
+            std::fs::write(&target, &bytes).expect("rewrite");
+            let later = std::time::SystemTime::now() + Duration::from_secs(10);
+            let handle = std::fs::File::options()
+                .write(true)
+                .open(&target)
+                .expect("open");
+            handle.set_modified(later).expect("set mtime");
+        }
+    });
+
+    let error = client
+        .upload_video(metadata(), &file)
+        .chunk_size(CHUNK)
+        .on_progress(rewrite)
+        .send()
+        .await
+        .expect_err("changed");
+
+    assert!(
+        matches!(&error, Error::InvalidInput(i) if i.field() == "media"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("changed"), "{error}");
+}
+
+/// A text file named `.mp4` has no video signature; nothing is sent.
+#[tokio::test]
+async fn text_file_named_mp4_sends_nothing() {
+    let server = MockServer::start().await;
+    mount_catch_all(&server).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("notes.mp4");
+    std::fs::write(&file, "shopping list: milk, eggs").expect("write");
+    let client = mock_builder(&server, &timer()).build().expect("client");
+
+    let error = client
+        .upload_video(metadata(), &file)
+        .send()
+        .await
+        .expect_err("not a video");
+
+    assert!(
+        matches!(&error, Error::InvalidInput(i) if i.field() == "media"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("content_type"), "{error}");
+}

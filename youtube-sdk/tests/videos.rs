@@ -414,3 +414,103 @@ async fn upload_thumbnail_playlist_and_read_back_on_fake() {
     assert_eq!(video.statistics.and_then(|s| s.view_count), Some(0));
     assert!(fake.violations().is_empty(), "{:?}", fake.violations());
 }
+
+/// A 429 shows YouTube did not act on the first delete, so a 404 on the
+/// retry means the video never existed.
+#[tokio::test]
+async fn delete_after_429_then_404_fails() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/youtube/v3/videos"))
+        .and(query_param("id", "neverExisted"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_body_raw(fixture("rate_limit_exceeded.json"), "application/json"),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/youtube/v3/videos"))
+        .and(query_param("id", "neverExisted"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_raw(fixture("video_not_found.json"), "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = mock_builder(&server, &timer()).build().expect("client");
+
+    let error = client
+        .delete_video("neverExisted")
+        .await
+        .expect_err("missing");
+
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+}
+
+/// `timeLeftMs` of 0 while processing goes on does not shorten the backoff.
+#[tokio::test]
+async fn processing_time_left_zero_keeps_backoff() {
+    let server = MockServer::start().await;
+    let mut pending = processing("processing", "uploaded");
+    pending["items"][0]["processingDetails"]["processingProgress"] = json!({"timeLeftMs": "0"});
+    Mock::given(method("GET"))
+        .and(path("/youtube/v3/videos"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pending))
+        .up_to_n_times(3)
+        .with_priority(1)
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/youtube/v3/videos"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(processing("succeeded", "processed")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let clock = timer();
+    let client = mock_builder(&server, &clock).build().expect("client");
+
+    client
+        .wait_for_processing("vid123", PollSettings::default())
+        .await
+        .expect("processed");
+
+    assert_eq!(
+        clock.sleeps(),
+        vec![
+            Duration::from_secs(2),
+            Duration::from_secs(4),
+            Duration::from_secs(8)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn empty_thumbnail_is_called_empty() {
+    let server = MockServer::start().await;
+    mount_catch_all(&server).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("cover.jpg");
+    std::fs::write(&file, "").expect("write");
+    let client = mock_builder(&server, &timer()).build().expect("client");
+
+    let error = client
+        .set_thumbnail("abc123", &file)
+        .await
+        .expect_err("empty");
+
+    assert!(
+        matches!(&error, Error::InvalidInput(i) if i.field() == "thumbnail" && i.reason().contains("empty")),
+        "{error}"
+    );
+}

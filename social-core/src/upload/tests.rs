@@ -189,3 +189,43 @@ fn progress_fraction() {
         1.0
     );
 }
+
+#[test]
+fn poll_hint_under_a_second_ignored() {
+    let settings = PollSettings {
+        initial_interval: Duration::from_secs(1),
+        max_interval: Duration::from_secs(10),
+        deadline: Duration::from_secs(60),
+    };
+
+    assert_eq!(
+        settings.interval(1, Some(Duration::ZERO)),
+        Duration::from_secs(1)
+    );
+    assert_eq!(
+        settings.interval(4, Some(Duration::ZERO)),
+        Duration::from_secs(8)
+    );
+    assert_eq!(
+        settings.interval(4, Some(Duration::from_millis(500))),
+        Duration::from_secs(8)
+    );
+}
+
+#[tokio::test]
+async fn changed_file_detected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v.mp4");
+    std::fs::write(&path, b"12345").expect("write");
+    let identity = FileIdentity::read(&path).await.expect("identity");
+
+    let unchanged = identity.ensure_unchanged().await;
+    std::fs::write(&path, b"123").expect("shrink");
+    let changed = identity.ensure_unchanged().await;
+
+    assert!(unchanged.is_ok());
+    let err = changed.expect_err("shrunk");
+    assert!(matches!(err, Error::Io(_)));
+    let cause = std::error::Error::source(&err).expect("cause");
+    assert!(cause.to_string().contains("changed during the upload"));
+}

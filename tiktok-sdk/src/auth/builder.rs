@@ -13,6 +13,18 @@ use crate::error::TikTokProtocol;
 
 const USER_AGENT: &str = concat!("tiktok-sdk/", env!("CARGO_PKG_VERSION"));
 
+/// Checks the token URL like a base URL (https off loopback, no user name,
+/// query or fragment) but keeps its path as given: `parse_base_url` would
+/// append a slash, and `/oauth/token` and `/oauth/token/` are different
+/// endpoints.
+fn parse_token_url(value: &str) -> Result<url::Url> {
+    let checked = parse_base_url("token_url", value)?;
+    match url::Url::parse(value.trim()) {
+        Ok(exact) if exact.path() != "/" => Ok(exact),
+        _ => Ok(checked),
+    }
+}
+
 /// Builds an [`OAuthClient`].
 pub struct OAuthClientBuilder {
     client_key: String,
@@ -85,7 +97,7 @@ impl OAuthClientBuilder {
                 "empty; copy it from the TikTok developer portal",
             ));
         }
-        let token_url = parse_base_url("token_url", &self.token_url)?;
+        let token_url = parse_token_url(&self.token_url)?;
         let mut config = HttpClientConfig::new(USER_AGENT);
         config.settings = self.settings;
         config.retry = self.retry;

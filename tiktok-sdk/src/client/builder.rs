@@ -172,7 +172,9 @@ fn token_provider(
 }
 
 fn check_api_version(version: &str) -> Result<()> {
-    let valid = !version.is_empty()
+    // A version of dots only (`.` or `..`) would move the paths out of the
+    // versioned tree when joined to the base URL.
+    let valid = version.chars().any(|c| c.is_ascii_alphanumeric())
         && version
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.');

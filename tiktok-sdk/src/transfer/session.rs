@@ -100,13 +100,26 @@ impl UploadSession {
         self.uploaded >= self.video_size
     }
 
-    /// Returns when the upload URL stops working.
+    /// Returns when the upload URL stops working. A stored `issued_at` too
+    /// late for the clock to add an hour to is returned as it is.
     pub fn expires_at(&self) -> SystemTime {
-        self.issued_at + UPLOAD_URL_LIFETIME
+        self.issued_at
+            .checked_add(UPLOAD_URL_LIFETIME)
+            .unwrap_or(self.issued_at)
     }
 
     /// Returns the chunk plan announced at init.
     pub fn chunk_plan(&self) -> Result<ChunkPlan> {
+        if self.uploaded > self.video_size {
+            return Err(Error::invalid_input(
+                "upload_session",
+                format!(
+                    "records {} bytes received of a {}-byte video; the stored session is \
+                     damaged",
+                    self.uploaded, self.video_size
+                ),
+            ));
+        }
         let plan = ChunkPlan::floor(self.video_size, self.chunk_size)?;
         if plan.count() != self.chunk_count {
             return Err(Error::invalid_input(

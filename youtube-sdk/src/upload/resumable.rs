@@ -3,16 +3,17 @@
 use std::fmt;
 use std::sync::Arc;
 
+use social_core::error::TransportError;
 use social_core::http::StatusCode;
 use social_core::upload::{report_progress, slice_body};
 use social_core::{
-    Error, ErrorKind, Idempotency, MediaSource, ProgressCallback, RequestSpec, Response, Result,
-    RetryDecision, RetryPolicy, Secret, UnexpectedBody,
+    Delivery, Error, ErrorKind, Idempotency, MediaSource, Platform, ProgressCallback, RequestSpec,
+    Response, Result, RetryDecision, RetryPolicy, Secret, UnexpectedBody,
 };
 
 use super::session::{self, SessionUri, UploadSession};
 use super::{SessionCallback, UploadStats, UploadedVideo, check_identity, create_session};
-use crate::client::Client;
+use crate::client::{Client, bearer};
 use crate::model::Video;
 
 /// The upload server's state of the session.
@@ -46,6 +47,17 @@ pub struct ResumableUpload {
     stats: UploadStats,
     needs_query: bool,
     restarts: u32,
+    /// The highest offset the server has confirmed in this session. Only
+    /// an offset past it counts as progress, so a server whose responses
+    /// move back and forth cannot keep the upload going forever.
+    confirmed_max: u64,
+    /// Whether the request in flight carries the file's last byte.
+    sending_last_chunk: bool,
+    /// Whether a last chunk failed after it may have reached YouTube. Until
+    /// a 308 shows the upload incomplete, the video may exist, so an
+    /// expired session is not replaced: a new session would upload the
+    /// video a second time.
+    last_chunk_unknown: bool,
 }
 
 impl fmt::Debug for ResumableUpload {
@@ -66,6 +78,7 @@ impl ResumableUpload {
         stats: UploadStats,
         needs_query: bool,
     ) -> Self {
+        let confirmed_max = session.offset;
         ResumableUpload {
             client,
             session,
@@ -74,6 +87,9 @@ impl ResumableUpload {
             stats,
             needs_query,
             restarts: 0,
+            confirmed_max,
+            sending_last_chunk: false,
+            last_chunk_unknown: false,
         }
     }
 
@@ -114,6 +130,12 @@ impl ResumableUpload {
             let total = self.session.total();
             let token = self.client.inner.tokens.access_token().await?;
             let query = self.needs_query || self.session.offset >= total;
+            if !query {
+                // A file rewritten mid-upload would mix bytes of two versions.
+                check_identity(&self.session.file).await?;
+            }
+            self.sending_last_chunk =
+                !query && self.session.offset.saturating_add(self.session.chunk_size) >= total;
             let result = if query {
                 self.status_query(&token).await
             } else {
@@ -124,13 +146,18 @@ impl ResumableUpload {
                 Ok(Answer::Incomplete { offset, location }) => {
                     let before = self.session.offset;
                     self.confirmed(offset, location);
-                    if offset > before {
+                    if offset > self.confirmed_max {
+                        self.confirmed_max = offset;
                         stall = Stall::default();
-                    } else if !query || offset >= total {
-                        // The server took nothing of the chunk, or has the whole
-                        // file without sending the final response, so wait and query.
+                    } else if (!query && offset <= before) || (query && before >= total) {
+                        // The server took nothing of the chunk (or lost bytes
+                        // it had confirmed), or it had the whole file and did
+                        // not send the final response, so wait and query.
                         self.no_progress(&mut stall).await?;
                     }
+                    // Otherwise the server regained bytes below the highest
+                    // offset it confirmed, or a status query after a counted
+                    // failure moved the offset: neither progress nor a stall.
                 }
                 Err(error) => self.recover(error, &token, &mut stall).await?,
             }
@@ -151,6 +178,8 @@ impl ResumableUpload {
     }
 
     fn confirmed(&mut self, offset: u64, location: Option<SessionUri>) {
+        // A 308 means the upload is incomplete, so no video exists yet.
+        self.last_chunk_unknown = false;
         if let Some(uri) = location
             && uri != self.session.session_uri
         {
@@ -191,6 +220,7 @@ impl ResumableUpload {
         let source = MediaSource::File(self.session.file.path.clone());
         let uri = self.session.session_uri.expose().clone();
         let content_type = self.session.content_type.clone();
+        let authorization = bearer(token)?;
         self.stats.requests += 1;
         self.stats.chunks_sent += 1;
         self.stats.bytes_sent += len;
@@ -202,7 +232,7 @@ impl ResumableUpload {
             .execute(&Self::chunk_spec("videos.insert.chunk"), |http| {
                 Ok(http
                     .put(uri.clone())
-                    .bearer_auth(token.expose())
+                    .header(reqwest::header::AUTHORIZATION, authorization.clone())
                     .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
                     .header(reqwest::header::CONTENT_LENGTH, len)
                     .header(reqwest::header::CONTENT_RANGE, range.as_str())
@@ -215,6 +245,7 @@ impl ResumableUpload {
     async fn status_query(&mut self, token: &Secret) -> Result<Answer> {
         let total = self.session.total();
         let uri = self.session.session_uri.expose().clone();
+        let authorization = bearer(token)?;
         self.stats.requests += 1;
         self.stats.status_queries += 1;
         tracing::debug!(total, "querying upload status");
@@ -225,7 +256,7 @@ impl ResumableUpload {
             .execute(&Self::chunk_spec("videos.insert.status"), |http| {
                 Ok(http
                     .put(uri.clone())
-                    .bearer_auth(token.expose())
+                    .header(reqwest::header::AUTHORIZATION, authorization.clone())
                     .header(reqwest::header::CONTENT_LENGTH, 0)
                     .header(reqwest::header::CONTENT_RANGE, format!("bytes */{total}"))
                     .body(Vec::new()))
@@ -294,7 +325,28 @@ impl ResumableUpload {
             error.status(),
             Some(StatusCode::NOT_FOUND | StatusCode::GONE)
         ) {
+            // NOTE: the flag is not saved in UploadSession, so an upload
+            // resumed after a restart still starts a new session on a 404
+            // even when the old process lost the last chunk's outcome.
+            if self.last_chunk_unknown {
+                tracing::warn!(
+                    error = %error,
+                    "the upload session is gone after the last chunk's outcome was lost; \
+                     not starting a new session, because the video may already exist"
+                );
+                return Err(TransportError::new(
+                    Platform::YouTube,
+                    "videos.insert.chunk",
+                    Delivery::Unknown,
+                    false,
+                    error,
+                )
+                .into());
+            }
             return self.restart(error, stall).await;
+        }
+        if self.sending_last_chunk && error.delivery() == Some(Delivery::Unknown) {
+            self.last_chunk_unknown = true;
         }
 
         let policy = self.client.inner.upload_retry;
@@ -355,6 +407,7 @@ impl ResumableUpload {
         self.session.session_uri = uri;
         self.session.sessions_started += 1;
         self.session.offset = 0;
+        self.confirmed_max = 0;
         self.needs_query = false;
         report_progress(self.progress.as_ref(), 0, self.session.total());
         self.notify_session();
