@@ -48,11 +48,13 @@ impl Client {
         let mut pages = Vec::new();
         let mut after: Option<String> = None;
         for _ in 0..MAX_ACCOUNT_PAGES {
-            let mut request =
-                GraphRequest::get(RequestSpec::idempotent("list_accounts"), "me/accounts")
-                    .query("fields", "id,name,access_token,tasks")
-                    .query("limit", "100")
-                    .token(user);
+            // The response carries Page tokens, so an unusable body is kept out
+            // of errors and logs.
+            let spec = RequestSpec::idempotent("list_accounts").sensitive();
+            let mut request = GraphRequest::get(spec, "me/accounts")
+                .query("fields", "id,name,access_token,tasks")
+                .query("limit", "100")
+                .token(user);
             if let Some(cursor) = &after {
                 request = request.query("after", cursor.as_str());
             }
@@ -95,12 +97,10 @@ impl Client {
 
     async fn fetch_page_token(&self, user: &Secret) -> Result<Secret> {
         let page_id = &self.inner.page_id;
-        let request = GraphRequest::get(
-            RequestSpec::idempotent("fetch_page_token"),
-            page_id.as_str(),
-        )
-        .query("fields", "access_token")
-        .token(user);
+        let spec = RequestSpec::idempotent("fetch_page_token").sensitive();
+        let request = GraphRequest::get(spec, page_id.as_str())
+            .query("fields", "access_token")
+            .token(user);
         let body: PageTokenBody = self.inner.graph.send_json(&request).await?;
         if let Some(token) = body.access_token.filter(|t| !t.is_blank()) {
             tracing::debug!(page_id = %page_id, "fetched the Page token from the user token");

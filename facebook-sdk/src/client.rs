@@ -251,11 +251,13 @@ impl ClientBuilder {
     ///
     /// Fails with `InvalidInput` naming `page_id` when it is missing or not
     /// numeric, `page_token`/`user_token` when neither or both are set or
-    /// one is empty, and `app_id`, `app_secret`, `api_version` or a URL
-    /// setting when malformed.
+    /// one is empty or contains characters a header cannot carry,
+    /// `poll_settings` when an interval is zero, and `app_id`, `app_secret`,
+    /// `api_version` or a URL setting when malformed.
     pub fn build(self) -> Result<Client> {
         let page_id = check_page_id(self.page_id)?;
         let credential = check_credential(self.page_token, self.user_token)?;
+        crate::graph::poll::check_settings(&self.poll)?;
         let app_id = self.app_id.map(|id| id.trim().to_owned());
         if let Some(id) = &app_id
             && !is_numeric_id(id)
@@ -302,6 +304,9 @@ fn check_page_id(page_id: Option<String>) -> Result<String> {
     Ok(page_id)
 }
 
+const UNSAFE_TOKEN: &str = "contains spaces, line breaks or non-ASCII characters, which no access \
+     token has; check where it was copied from";
+
 fn check_credential(page: Option<Secret>, user: Option<Secret>) -> Result<Credential> {
     match (page, user) {
         (Some(_), Some(_)) => Err(Error::invalid_input(
@@ -316,6 +321,12 @@ fn check_credential(page: Option<Secret>, user: Option<Secret>) -> Result<Creden
             "user_token",
             "is empty; set a user access token",
         )),
+        (Some(token), None) if !token.is_header_safe() => {
+            Err(Error::invalid_input("page_token", UNSAFE_TOKEN))
+        }
+        (None, Some(token)) if !token.is_header_safe() => {
+            Err(Error::invalid_input("user_token", UNSAFE_TOKEN))
+        }
         (Some(token), None) => Ok(Credential::Page(token)),
         (None, Some(token)) => Ok(Credential::User(token)),
         (None, None) => Err(Error::invalid_input(

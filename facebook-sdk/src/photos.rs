@@ -9,7 +9,7 @@ use social_core::{Error, MediaInfo, MediaSource, RequestSpec, Result};
 use crate::client::Client;
 use crate::graph::GraphRequest;
 use crate::model::{PhotoCreated, PostCreated};
-use crate::posts::{FeedPost, check_schedule};
+use crate::posts::{FeedPost, check_schedule, check_text};
 
 /// Image types accepted for upload.
 const PHOTO_TYPES: [&str; 5] = [
@@ -104,6 +104,7 @@ impl Client {
                 "is empty; pass at least one photo",
             ));
         }
+        check_text("message", message)?;
         for photo in photos {
             self.check_photo(photo).await?;
         }
@@ -174,8 +175,12 @@ impl Client {
         self.graph().send_json(&request).await
     }
 
-    /// Checks a local photo's existence, type and size; a URL passes as is.
+    /// Checks the caption and a local photo's existence, type and size. A URL
+    /// is not checked.
     async fn check_photo(&self, photo: &Photo) -> Result<Option<MediaInfo>> {
+        if let Some(caption) = &photo.caption {
+            check_text("caption", caption)?;
+        }
         if photo.source.as_url().is_some() {
             return Ok(None);
         }

@@ -104,6 +104,9 @@ impl FeedPost {
                 "is empty; a post needs a message, a link or attached photos",
             ));
         }
+        if let Some(message) = &self.message {
+            check_text("message", message)?;
+        }
         let mut body = json!({});
         if let Some(message) = &self.message {
             body["message"] = json!(message);
@@ -126,6 +129,24 @@ impl FeedPost {
             body["attached_media"] = Value::Array(media);
         }
         Ok(body)
+    }
+}
+
+/// Rejects control characters other than tab and line breaks, which no
+/// post text needs and which usually come from a broken string.
+pub(crate) fn check_text(field: &str, text: &str) -> Result<()> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(bad) => Err(Error::invalid_input(
+            field,
+            format!(
+                "contains the control character U+{:04X}; remove it",
+                u32::from(bad)
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -256,6 +277,7 @@ impl Client {
                 "is empty; pass the new text",
             ));
         }
+        check_text("message", message)?;
         let token = self.page_token().await?;
         // Setting the same text twice leaves the same post, so a retry is safe.
         let request = GraphRequest::post(RequestSpec::idempotent("update_post"), post_id)

@@ -11,10 +11,11 @@ mod status;
 
 use std::time::SystemTime;
 
+use social_core::upload::FileIdentity;
 use social_core::{Error, MediaInfo, MediaSource, ProgressCallback, Result};
 
 use crate::photos::probe_media;
-use crate::posts::check_schedule;
+use crate::posts::{check_schedule, check_text};
 
 pub use chunked::VideoSession;
 pub use reels::{ReelState, ReelUpload};
@@ -64,9 +65,11 @@ impl VideoDetails {
     pub(crate) fn fields(&self, now: SystemTime) -> Result<Vec<(&'static str, String)>> {
         let mut fields = Vec::new();
         if let Some(title) = &self.title {
+            check_text("title", title)?;
             fields.push(("title", title.clone()));
         }
         if let Some(description) = &self.description {
+            check_text("description", description)?;
             fields.push(("description", description.clone()));
         }
         if self.unpublished {
@@ -131,6 +134,46 @@ pub struct VideoPublished {
     pub post_id: Option<String>,
     /// The last processing status; `None` when polling was skipped.
     pub status: Option<VideoStatus>,
+}
+
+/// Reads the identity of a file source, so the upload can check that the
+/// file does not change while it is sent. Fails when the file already
+/// changed since `info` was read.
+pub(crate) async fn file_identity(
+    source: &MediaSource,
+    info: &MediaInfo,
+) -> Result<Option<FileIdentity>> {
+    let MediaSource::File(path) = source else {
+        return Ok(None);
+    };
+    let identity = FileIdentity::read(path).await?;
+    if identity.len != info.len {
+        return Err(Error::invalid_input(
+            "video",
+            format!(
+                "{} changed while it was being read ({} bytes, then {}); upload it again",
+                path.display(),
+                info.len,
+                identity.len
+            ),
+        ));
+    }
+    Ok(Some(identity))
+}
+
+/// Checks that a file still has the identity read when its upload began.
+pub(crate) async fn ensure_same_file(saved: &FileIdentity) -> Result<()> {
+    let current = FileIdentity::read(&saved.path).await?;
+    if current != *saved {
+        return Err(Error::invalid_input(
+            "video",
+            format!(
+                "{} changed during the upload (size or modification time); upload it again",
+                saved.path.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks that `source` is a readable, non-empty video of one of `types`.

@@ -303,6 +303,130 @@ async fn long_lived_exchange_sets_expiry() {
     assert!(!format!("{tokens:?}").contains("EAAlong"));
 }
 
+#[tokio::test]
+async fn huge_expiry_values_no_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(graph_path("debug_token")))
+        .and(query_param("input_token", PAGE_TOKEN))
+        .and(header("authorization", page_auth().as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            concat!(
+                r#"{"data":{"type":"PAGE","is_valid":true,"expires_at":18446744073709551615,"#,
+                r#""data_access_expires_at":"18446744073709551615","#,
+                r#""scopes":["pages_manage_posts","pages_read_engagement"]}}"#
+            ),
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(graph_path("oauth/access_token")))
+        .and(query_param("fb_exchange_token", "EAAshort"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"EAAlong","token_type":"bearer","expires_in":18446744073709551615}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = builder(&server, &timer)
+        .app_id("5550001")
+        .app_secret("app-secret")
+        .build()
+        .expect("client");
+
+    let info = client
+        .graph()
+        .debug_token(&Secret::new(PAGE_TOKEN), &Secret::new(PAGE_TOKEN))
+        .await
+        .expect("inspected");
+    let tokens = client
+        .exchange_long_lived_token(&Secret::new("EAAshort"))
+        .await
+        .expect("exchanged");
+
+    assert!(info.is_valid);
+    assert_eq!(info.expires_at, None, "beyond what SystemTime holds");
+    assert_eq!(info.data_access_expires_at, None);
+    assert_eq!(tokens.access_token.expose(), "EAAlong");
+    assert_eq!(tokens.expires_at, None);
+}
+
+#[tokio::test]
+async fn token_responses_kept_out_of_errors() {
+    let leaked = "EAAleakedTokenValue";
+    let text = format!("access_token={leaked}&expires=5183944");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(graph_path("oauth/access_token")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(text.clone(), "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(graph_path(PAGE_ID)))
+        .and(query_param("fields", "access_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(text.clone(), "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let page_client = builder(&server, &timer)
+        .app_id("5550001")
+        .app_secret("app-secret")
+        .build()
+        .expect("client");
+
+    let exchange = page_client
+        .exchange_long_lived_token(&Secret::new("EAAshort"))
+        .await
+        .expect_err("a text body");
+    let fetch = user_client(&server, &timer)
+        .page_token()
+        .await
+        .expect_err("a text body");
+
+    for error in [exchange, fetch] {
+        assert!(matches!(error, Error::UnexpectedResponse(_)), "{error:?}");
+        assert!(!error.to_string().contains(leaked), "{error}");
+        assert!(!format!("{error:?}").contains(leaked), "{error:?}");
+    }
+}
+
+#[tokio::test]
+async fn unsafe_fetched_page_token_rejected() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(graph_path(PAGE_ID)))
+        .and(query_param("fields", "access_token"))
+        .and(header(
+            "authorization",
+            format!("Bearer {USER_TOKEN}").as_str(),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "EAA page\r\ntoken"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+
+    let error = user_client(&server, &timer)
+        .publish_post(&FeedPost::text("hello"))
+        .await
+        .expect_err("a token no header can carry");
+
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    assert!(error.to_string().contains("line breaks"), "{error}");
+}
+
 fn timer_now() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
 }

@@ -254,3 +254,48 @@ async fn corporate_proxy_setting_used() {
 
     assert_eq!(post.id, "1234567890_5");
 }
+
+#[tokio::test]
+async fn unsafe_tokens_and_zero_polling_rejected() {
+    let server = MockServer::start().await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let unsafe_tokens = [
+        "EAA\r\nX-Injected: 1",
+        "EAA token",
+        "EAA\ttoken",
+        "EAAnaïve",
+    ];
+    let zero = social_core::PollSettings {
+        initial_interval: std::time::Duration::ZERO,
+        ..social_core::PollSettings::default()
+    };
+
+    for token in unsafe_tokens {
+        let page = builder(&server, &timer)
+            .page_token(token)
+            .build()
+            .expect_err("page token");
+        let user = Client::builder()
+            .page_id(PAGE_ID)
+            .user_token(token)
+            .build()
+            .expect_err("user token");
+
+        assert_eq!(field_of(&page), "page_token", "{token:?}");
+        assert_eq!(field_of(&user), "user_token", "{token:?}");
+        assert!(!page.to_string().contains("EAA"), "{page}");
+    }
+    let polling = builder(&server, &timer)
+        .poll_settings(zero)
+        .build()
+        .expect_err("zero interval");
+    assert_eq!(field_of(&polling), "poll_settings");
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}

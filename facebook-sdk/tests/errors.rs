@@ -531,3 +531,47 @@ async fn secrets_absent_from_errors() {
     assert!(!format!("{error}").contains(PAGE_TOKEN));
     assert!(!format!("{error:?}").contains(PAGE_TOKEN));
 }
+
+#[tokio::test]
+async fn usage_header_huge_wait_no_panic() {
+    // 2^64 - 1 minutes cannot be added to any `SystemTime`.
+    let usage = r#"{"1234567890":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":18446744073709551615}]}"#;
+    let server = MockServer::start().await;
+    mount_feed(
+        &server,
+        json_fixture(200, "feed_created.json").insert_header("x-business-use-case-usage", usage),
+        1,
+    )
+    .await;
+    mount_read(
+        &server,
+        json_fixture(400, "error_80001.json").insert_header("x-business-use-case-usage", usage),
+        1,
+    )
+    .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = client(&server, &timer);
+
+    let post = client
+        .publish_post(&FeedPost::text("hello"))
+        .await
+        .expect("a usage header never fails a call");
+    let error = client
+        .get_post("1234567890_1")
+        .await
+        .expect_err("throttled");
+
+    assert_eq!(post.id, "1234567890_987654321098765432");
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(u64::MAX)));
+    assert!(timer.sleeps().is_empty());
+    let window = client
+        .graph()
+        .rate_limits()
+        .into_iter()
+        .find(|l| l.scope() == "business:1234567890:pages")
+        .expect("usage recorded");
+    assert!(window.is_exhausted());
+    assert_eq!(window.reset_at(), None);
+}

@@ -306,3 +306,65 @@ async fn bad_photo_files_rejected_before_request() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn control_characters_rejected_before_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(graph_path(&format!("{PAGE_ID}/feed"))))
+        .and(body_json(
+            serde_json::json!({"message": "tabs\tand\r\nline breaks stay"}),
+        ))
+        .respond_with(json_fixture(200, "feed_created.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = client(&server, &timer);
+    let photo = || Photo::file(sample_jpeg());
+
+    let post = client
+        .publish_post(&FeedPost::text("nul \u{0} inside"))
+        .await
+        .expect_err("NUL");
+    let link = client
+        .publish_post(&FeedPost::link("https://example.com/").message("bell \u{7}"))
+        .await
+        .expect_err("BEL");
+    let update = client
+        .update_post(&format!("{PAGE_ID}_1"), "escape \u{1b}[2J")
+        .await
+        .expect_err("ESC");
+    let caption = client
+        .publish_photo(&photo().caption("del \u{7f}"))
+        .await
+        .expect_err("DEL");
+    let multi = client
+        .publish_photos("c1 \u{85}", &[photo(), photo()], None)
+        .await
+        .expect_err("C1 control");
+    let second_caption = client
+        .publish_photos("fine", &[photo(), photo().caption("\u{0}")], None)
+        .await
+        .expect_err("caption of a later photo");
+
+    for (error, field) in [
+        (post, "message"),
+        (link, "message"),
+        (update, "message"),
+        (caption, "caption"),
+        (multi, "message"),
+        (second_caption, "caption"),
+    ] {
+        assert!(
+            matches!(&error, Error::InvalidInput(i) if i.field() == field),
+            "{field}: {error}"
+        );
+    }
+    let allowed = client
+        .publish_post(&FeedPost::text("tabs\tand\r\nline breaks stay"))
+        .await
+        .expect("tabs and line breaks are allowed");
+    assert_eq!(allowed.id, "1234567890_987654321098765432");
+}

@@ -499,6 +499,343 @@ async fn session_survives_restart_unless_file_changed() {
     );
 }
 
+/// Mounts `upload_phase=start` for a 300-byte file, answering with the
+/// range 0..100 (strings, as Graph sends them).
+async fn mount_start_300(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path(video_path(&format!("{PAGE_ID}/videos"))))
+        .and(body_has("upload_phase=start&file_size=300".to_owned()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "video_id": "1096187423487612", "upload_session_id": "2847219341231441",
+            "start_offset": "0", "end_offset": "100"})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// Mounts the transfers of the 300-byte session, answered by `respond`.
+async fn mount_transfers(
+    server: &MockServer,
+    respond: impl wiremock::Respond + 'static,
+    times: u64,
+) {
+    Mock::given(method("POST"))
+        .and(path(video_path(&format!("{PAGE_ID}/videos"))))
+        .and(body_has(field("upload_phase", "transfer")))
+        .and(body_has(field("upload_session_id", "2847219341231441")))
+        .respond_with(respond)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+/// Writes a 300-byte MP4-like file and returns its path.
+fn video_file(dir: &tempfile::TempDir) -> PathBuf {
+    let path = dir.path().join("clip.mp4");
+    std::fs::write(&path, mp4_like(300)).expect("write");
+    path
+}
+
+fn offsets(start: u64, end: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(
+        serde_json::json!({"start_offset": start.to_string(), "end_offset": end.to_string()}),
+    )
+}
+
+fn range_error_text(error: &Error) -> String {
+    match error {
+        Error::UnexpectedResponse(inner) => inner.snippet().to_owned(),
+        other => panic!("expected UnexpectedResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn chunk_offsets_swinging_back_stop() {
+    let server = MockServer::start().await;
+    mount_start_300(&server).await;
+    let answers = std::sync::atomic::AtomicUsize::new(0);
+    // Forward to 100, back to 0, forward to 100 again, back again: the
+    // server never passes offset 100. After 8 answers it fails the chunk,
+    // so a client that keeps going still ends instead of looping.
+    let swing = move |_: &Request| {
+        let answer = answers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match answer {
+            8.. => ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": {
+                "message": "stop", "type": "OAuthException", "code": 100}})),
+            n if n % 2 == 0 => offsets(100, 200),
+            _ => offsets(0, 100),
+        }
+    };
+    mount_transfers(&server, swing, 4).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let upload = VideoUpload::new(MediaSource::file(video_file(&dir))).skip_processing_wait();
+
+    let error = client(&server, &timer)
+        .upload_video(&upload)
+        .await
+        .expect_err("no progress");
+
+    assert!(
+        range_error_text(&error).contains("without passing offset 100"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn chunk_offset_past_sent_bytes_rejected() {
+    let server = MockServer::start().await;
+    mount_start_300(&server).await;
+    mount_transfers(&server, offsets(300, 300), 1).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let upload = VideoUpload::new(MediaSource::file(video_file(&dir))).skip_processing_wait();
+
+    let error = client(&server, &timer)
+        .upload_video(&upload)
+        .await
+        .expect_err("bytes 100..300 were never sent");
+
+    assert!(range_error_text(&error).contains("never sent"), "{error}");
+}
+
+#[tokio::test]
+async fn chunk_error_data_past_chunk_rejected() {
+    let server = MockServer::start().await;
+    mount_start_300(&server).await;
+    let failed = ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": {
+        "message": "There was a problem uploading your video file.", "type": "OAuthException",
+        "code": 6001, "error_subcode": 1363037,
+        "error_data": {"start_offset": "18446744073709551615"}, "fbtrace_id": "TRACE"}}));
+    mount_transfers(&server, failed, 1).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let upload = VideoUpload::new(MediaSource::file(video_file(&dir))).skip_processing_wait();
+
+    let error = client(&server, &timer)
+        .upload_video(&upload)
+        .await
+        .expect_err("offset past the chunk");
+
+    assert!(
+        range_error_text(&error).contains("past the end of the chunk"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn file_changed_during_chunked_upload_rejected() {
+    let server = MockServer::start().await;
+    mount_start_300(&server).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = video_file(&dir);
+    let grow = file.clone();
+    // The file grows while the first chunk is in flight.
+    let respond = move |_: &Request| {
+        let mut bytes = std::fs::read(&grow).expect("read");
+        bytes.push(0);
+        std::fs::write(&grow, bytes).expect("rewrite");
+        offsets(100, 200)
+    };
+    mount_transfers(&server, respond, 1).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let upload = VideoUpload::new(MediaSource::file(&file)).skip_processing_wait();
+
+    let error = client(&server, &timer)
+        .upload_video(&upload)
+        .await
+        .expect_err("file changed");
+
+    assert!(
+        matches!(&error, Error::InvalidInput(i) if i.field() == "video"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("changed"), "{error}");
+}
+
+/// Mounts a resumable session whose single upload attempt is answered by
+/// `upload` and whose offset read returns `offset_body`.
+async fn mount_resumable(
+    server: &MockServer,
+    upload: impl wiremock::Respond + 'static,
+    offset_body: &str,
+) {
+    Mock::given(method("POST"))
+        .and(path(graph_path("5550001/uploads")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "upload:abc"})),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(graph_path("upload:abc")))
+        .respond_with(upload)
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(graph_path("upload:abc")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(offset_body.to_owned(), "application/json"),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn resumable_offset_past_file_rejected() {
+    let server = MockServer::start().await;
+    mount_resumable(
+        &server,
+        html_error(502),
+        r#"{"id":"upload:abc","file_offset":18446744073709551615}"#,
+    )
+    .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = builder(&server, &timer)
+        .app_id("5550001")
+        .build()
+        .expect("client");
+    let upload = VideoUpload::new(MediaSource::bytes(mp4_like(300), Some("clip.mp4")));
+
+    let error = client
+        .upload_video_resumable(&upload)
+        .await
+        .expect_err("offset past the file");
+
+    assert!(
+        range_error_text(&error).contains("18446744073709551615 bytes received of a 300-byte file"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn file_changed_during_resumable_upload_rejected() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = video_file(&dir);
+    let grow = file.clone();
+    // The file grows while the first attempt is in flight, which then fails.
+    let upload_fails = move |_: &Request| {
+        std::fs::write(&grow, mp4_like(301)).expect("rewrite");
+        html_error(502)
+    };
+    mount_resumable(
+        &server,
+        upload_fails,
+        r#"{"id":"upload:abc","file_offset":100}"#,
+    )
+    .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = builder(&server, &timer)
+        .app_id("5550001")
+        .build()
+        .expect("client");
+
+    let error = client
+        .upload_video_resumable(&VideoUpload::new(MediaSource::file(&file)))
+        .await
+        .expect_err("file changed");
+
+    assert!(
+        matches!(&error, Error::InvalidInput(i) if i.field() == "video"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("changed during the upload"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn reel_offset_past_file_rejected() {
+    let server = MockServer::start().await;
+    let upload_url = format!("{}/rupload/video-upload/v26.0/55", server.uri());
+    Mock::given(method("POST"))
+        .and(path(graph_path(&format!("{PAGE_ID}/video_reels"))))
+        .and(body_has("upload_phase=start".to_owned()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"video_id": "55", "upload_url": upload_url})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rupload/video-upload/v26.0/55"))
+        .respond_with(html_error(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(graph_path("55")))
+        .and(query_param("fields", "status"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": {
+            "video_status": "upload_in_progress",
+            "uploading_phase": {"status": "in_progress", "bytes_transfered": "1000000"}}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let reel = ReelUpload::new(MediaSource::bytes(mp4_like(300), Some("clip.mp4")));
+
+    let error = client(&server, &timer)
+        .publish_reel(&reel)
+        .await
+        .expect_err("offset past the file");
+
+    assert!(
+        range_error_text(&error).contains("1000000 bytes received of a 300-byte file"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn control_characters_in_video_text_rejected() {
+    let server = MockServer::start().await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = client(&server, &timer);
+    let source = || MediaSource::bytes(mp4_like(300), Some("clip.mp4"));
+
+    let title = client
+        .upload_video(&VideoUpload::new(source()).details(VideoDetails::new().title("a\u{0}b")))
+        .await
+        .expect_err("NUL in title");
+    let description = client
+        .upload_video(
+            &VideoUpload::new(source()).details(VideoDetails::new().description("bell \u{7}")),
+        )
+        .await
+        .expect_err("BEL in description");
+    let reel = client
+        .publish_reel(&ReelUpload::new(source()).description("esc \u{1b}"))
+        .await
+        .expect_err("ESC in reel description");
+
+    for (error, field) in [
+        (title, "title"),
+        (description, "description"),
+        (reel, "description"),
+    ] {
+        assert!(
+            matches!(&error, Error::InvalidInput(i) if i.field() == field),
+            "{field}: {error}"
+        );
+    }
+}
+
 /// Returns `len` bytes that start with an MP4 `ftyp` box, so type detection
 /// sees a video.
 fn mp4_like(len: usize) -> Vec<u8> {

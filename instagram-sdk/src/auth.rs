@@ -48,7 +48,8 @@ pub struct ShortLivedToken {
 pub struct LongLivedToken {
     /// The token.
     pub access_token: Secret,
-    /// When it expires, from `expires_in`.
+    /// When it expires, from `expires_in`. `None` when not reported or
+    /// beyond what `SystemTime` can hold.
     pub expires_at: Option<SystemTime>,
     /// When it was issued (the exchange or refresh time on the client's clock).
     pub issued_at: SystemTime,
@@ -247,7 +248,9 @@ impl InstagramAuth {
         let url = self
             .oauth
             .host_path(Host::Graph, &["oauth", "access_token"])?;
-        let request = GraphRequest::post(RequestSpec::idempotent("exchange_code"), "")
+        // Token responses are kept out of errors and logs when unusable.
+        let spec = RequestSpec::idempotent("exchange_code").sensitive();
+        let request = GraphRequest::post(spec, "")
             .at_url(url)
             .form("client_id", self.app_id.as_str())
             .form("client_secret", self.app_secret.expose())
@@ -275,7 +278,8 @@ impl InstagramAuth {
             ));
         }
         let url = self.graph.host_path(Host::Graph, &["access_token"])?;
-        let request = GraphRequest::get(RequestSpec::idempotent("exchange_token"), "")
+        let spec = RequestSpec::idempotent("exchange_token").sensitive();
+        let request = GraphRequest::get(spec, "")
             .at_url(url)
             .query("grant_type", "ig_exchange_token")
             .query("client_secret", self.app_secret.expose())
@@ -321,7 +325,8 @@ impl InstagramAuth {
         let url = self
             .graph
             .host_path(Host::Graph, &["refresh_access_token"])?;
-        let request = GraphRequest::get(RequestSpec::idempotent("refresh_token"), "")
+        let spec = RequestSpec::idempotent("refresh_token").sensitive();
+        let request = GraphRequest::get(spec, "")
             .at_url(url)
             .query("grant_type", "ig_refresh_token")
             .query("access_token", token.expose())
@@ -338,9 +343,13 @@ impl InstagramAuth {
 
     fn long_lived(&self, body: LongLivedBody) -> LongLivedToken {
         let issued_at = self.graph.timer().now();
+        // An `expires_in` too large for `SystemTime` leaves the expiry unknown.
+        let expires_at = body
+            .expires_in
+            .and_then(|seconds| issued_at.checked_add(Duration::from_secs(seconds)));
         LongLivedToken {
             access_token: body.access_token,
-            expires_at: body.expires_in.map(|s| issued_at + Duration::from_secs(s)),
+            expires_at,
             issued_at,
         }
     }

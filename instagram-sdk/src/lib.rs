@@ -61,7 +61,9 @@
 //! # }
 //! ```
 //!
-//! Bad input is caught before anything is sent:
+//! Bad input is caught before anything is sent. A missing setting fails in
+//! `build`, and a post's own checks (such as a collaborator written with
+//! `@`) fail when it is published, before the first request:
 //!
 //! ```
 //! let error = instagram_sdk::Client::facebook_login()
@@ -70,12 +72,6 @@
 //!     .unwrap_err();
 //!
 //! assert!(error.to_string().contains("page_id"));
-//!
-//! let error = instagram_sdk::ImagePost::new(
-//!     instagram_sdk::Image::url("https://cdn.example.com/a.jpg").unwrap(),
-//! )
-//! .collaborators(["@friend"]);
-//! # let _ = error;
 //! ```
 //!
 //! # Features

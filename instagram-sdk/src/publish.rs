@@ -4,17 +4,25 @@
 //!
 //! `media_publish` has no idempotency key, so it is never repeated blindly:
 //!
-//! - an ambiguous failure (timeout, reset, HTML or other 5xx, a cut-off or
-//!   unreadable body) is followed by a read of the container: `PUBLISHED` is success
-//!   without a second call, `FINISHED` means nothing was published and the
-//!   call is sent again (a bounded number of times), anything else returns
-//!   the original error;
+//! - an ambiguous failure (timeout, reset, HTML or other 5xx, a cut-off
+//!   body, a 2xx body that cannot be read) is followed by a read of the
+//!   container: `PUBLISHED` is success without a second call, anything but
+//!   `FINISHED` returns the original error;
+//! - `FINISHED` after a timeout, a reset or a 5xx means nothing was
+//!   published, and the call is sent again (a bounded number of times);
+//!   after a 2xx, Graph accepted the call, so the original error is returned
+//!   and the caller checks the container later;
+//! - after a duplicate rejection the container is read as well, and
+//!   `PUBLISHED` is success; any other 4xx, a 429 included, was turned away
+//!   and is returned;
 //! - "not ready" (9007/2207027, or 24/2207008) means nothing was published:
 //!   the client polls the container again and retries, a bounded number of times.
 
 use facebook_sdk::graph::{GraphRequest, ids};
 use serde::Deserialize;
-use social_core::{Delivery, Error, ErrorKind, Platform, ProcessingError, RequestSpec, Result};
+use social_core::{
+    Delivery, Error, ErrorKind, Platform, ProcessingError, RequestSpec, Result, UnexpectedBody,
+};
 
 use crate::client::Client;
 use crate::container::Readiness;
@@ -163,9 +171,10 @@ impl Client {
                 }
             }
 
-            // A body we cannot read (even on 200) may hide a published post.
-            let ambiguous = error.delivery() == Some(Delivery::Unknown)
-                || matches!(error, Error::UnexpectedResponse(_));
+            // A dropped connection, a 5xx, or a 2xx whose body we cannot read
+            // may hide a published post. Any other 4xx (a 429 included) was
+            // turned away, so only a duplicate rejection leads to a container read.
+            let ambiguous = error.delivery() == Some(Delivery::Unknown);
             if !ambiguous && error.kind() != ErrorKind::Duplicate {
                 return Err(error);
             }
@@ -178,7 +187,11 @@ impl Client {
                     );
                     return Ok(Published::new(container_id, None));
                 }
-                Some(ContainerStatus::Finished) if ambiguous && republish_left > 0 => {
+                // A 2xx means Graph accepted the call and the FINISHED read
+                // only lags behind it, so a second call could post twice.
+                Some(ContainerStatus::Finished)
+                    if ambiguous && !accepted(&error) && republish_left > 0 =>
+                {
                     republish_left -= 1;
                     tracing::warn!(
                         container = container_id,
@@ -214,8 +227,8 @@ impl Client {
     async fn send_publish(&self, ig_user_id: &str, container_id: &str) -> Result<String> {
         let path = format!("{ig_user_id}/media_publish");
         let body = serde_json::json!({ "creation_id": container_id });
-        let published: PublishedBody = self
-            .send_json(|token| {
+        let response = self
+            .send(|token| {
                 GraphRequest::post(
                     RequestSpec::creating("media_publish").quota("media_publish"),
                     path.as_str(),
@@ -224,6 +237,17 @@ impl Client {
                 .token(token)
             })
             .await?;
+        let published: PublishedBody = response.json()?;
+        // The id later becomes a path segment, so a 2xx response with anything
+        // but digits is unusable. `publish_once` settles it by reading the container.
+        if crate::validate::numeric_id("id", &published.id).is_err() {
+            return Err(response
+                .unexpected(
+                    UnexpectedBody::MissingField,
+                    "media_publish returned an id that is not numeric",
+                )
+                .into());
+        }
         Ok(published.id)
     }
 
@@ -248,4 +272,10 @@ impl Client {
         }
         published
     }
+}
+
+/// Tells whether the failed call got a 2xx status, which means Graph
+/// accepted it even though the response could not be used.
+fn accepted(error: &Error) -> bool {
+    error.status().is_some_and(|status| status.is_success())
 }

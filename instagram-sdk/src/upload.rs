@@ -38,7 +38,10 @@ impl Client {
     /// The rest of the file goes in one request under the per-chunk timeout,
     /// streamed from disk. After a dropped connection or a retryable failure,
     /// the client asks the upload URL how many bytes arrived and sends only
-    /// the rest, within the retry policy's attempts and wait budget.
+    /// the rest, within the retry policy's attempts and wait budget. An
+    /// offset past the end of the file is treated as unknown, so the upload
+    /// starts again from byte 0. A file that changes during the upload is an
+    /// `InvalidInput` error naming the video's field.
     pub(crate) async fn upload_video(
         &self,
         container_id: &str,
@@ -55,8 +58,13 @@ impl Client {
         let mut waited = Duration::ZERO;
         report_progress(progress, 0, total);
         loop {
+            upload.ensure_unchanged().await?;
             let error = match self.send_bytes(&url, upload, offset).await {
-                Ok(response) => return finish(&response, progress, total),
+                Ok(response) => {
+                    // The last bytes may have been read while the file was rewritten.
+                    upload.ensure_unchanged().await?;
+                    return finish(&response, progress, total);
+                }
                 Err(error) => error,
             };
             if is_offset_error(&error) && corrections < MAX_OFFSET_CORRECTIONS {
@@ -80,7 +88,18 @@ impl Client {
                 waited += delay;
                 attempt += 1;
             }
-            offset = self.server_offset(&url).await.min(total);
+            offset = match self.server_offset(&url).await {
+                reported if reported > total => {
+                    tracing::warn!(
+                        container = container_id,
+                        reported,
+                        total,
+                        "the upload host reports more bytes than the file has; resending from byte 0"
+                    );
+                    0
+                }
+                reported => reported,
+            };
             report_progress(progress, offset, total);
         }
     }

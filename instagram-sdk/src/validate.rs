@@ -22,8 +22,9 @@ pub const MIN_ASPECT_RATIO: f64 = 4.0 / 5.0;
 /// The widest feed image: 1.91:1.
 pub const MAX_ASPECT_RATIO: f64 = 1.91;
 
-/// Checks a caption's length, hashtags and mentions.
+/// Checks a caption's characters, length, hashtags and mentions.
 pub(crate) fn caption(text: &str) -> Result<()> {
+    no_control_characters("caption", text)?;
     let chars = text.chars().count();
     if chars > MAX_CAPTION_CHARS {
         return Err(Error::invalid_input(
@@ -48,6 +49,24 @@ pub(crate) fn caption(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Rejects control characters other than tab and line breaks, which no
+/// caption needs and which usually come from a broken string.
+fn no_control_characters(field: &str, text: &str) -> Result<()> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(bad) => Err(Error::invalid_input(
+            field,
+            format!(
+                "contains the control character U+{:04X}; remove it",
+                u32::from(bad)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Counts `#tag` or `@name` tokens: the marker at the start of a word,
 /// followed by a letter, digit or underscore.
 fn count_tags(text: &str, marker: char) -> usize {
@@ -67,8 +86,9 @@ fn count_tags(text: &str, marker: char) -> usize {
     count
 }
 
-/// Checks alt text length.
+/// Checks alt text characters and length.
 pub(crate) fn alt_text(text: &str) -> Result<()> {
+    no_control_characters("alt_text", text)?;
     let chars = text.chars().count();
     if chars > MAX_ALT_TEXT_CHARS {
         return Err(Error::invalid_input(
@@ -167,9 +187,16 @@ pub(crate) struct JpegInfo {
 /// Reads a local image and checks that it is a JPEG of at most 8 MiB; with
 /// `check_ratio`, also that its aspect ratio lies in 4:5 to 1.91:1.
 pub(crate) async fn jpeg_file(field: &str, path: &Path, check_ratio: bool) -> Result<JpegInfo> {
-    let metadata = tokio::fs::metadata(path)
-        .await
-        .map_err(|e| Error::io(path, e))?;
+    let metadata = tokio::fs::metadata(path).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::invalid_input(
+                field,
+                format!("{} does not exist; check the path", path.display()),
+            )
+        } else {
+            Error::io(path, e)
+        }
+    })?;
     if !metadata.is_file() {
         return Err(Error::invalid_input(
             field,

@@ -168,6 +168,91 @@ async fn long_lived_exchange_sets_expiry() {
     );
 }
 
+#[tokio::test]
+async fn huge_expires_in_no_panic() {
+    let server = MockServer::start().await;
+    let huge = ResponseTemplate::new(200).set_body_raw(
+        r#"{"access_token":"IGAAlongLivedToken","token_type":"bearer","expires_in":18446744073709551615}"#,
+        "application/json",
+    );
+    Mock::given(method("GET"))
+        .and(path("/access_token"))
+        .and(query_param("access_token", "IGAAshort"))
+        .respond_with(huge.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_refresh(&server, "IGAAlongLivedToken", huge, 1).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let auth = auth(&server, &timer);
+
+    let exchanged = auth
+        .exchange_long_lived(&"IGAAshort".into())
+        .await
+        .expect("exchanged");
+    let old = LongLivedToken::new("IGAAlongLivedToken", timer.now() - MIN_REFRESH_AGE);
+    let refreshed = auth.refresh(&old).await.expect("refreshed");
+
+    assert_eq!(exchanged.expires_at, None, "beyond what SystemTime holds");
+    assert_eq!(refreshed.expires_at, None);
+    assert_eq!(refreshed.access_token.expose(), "IGAAlongLivedToken");
+}
+
+#[tokio::test]
+async fn token_responses_kept_out_of_errors() {
+    let leaked = "IGAAleakedTokenValue";
+    let text = format!("access_token={leaked}&user_id=17841400000000001");
+    let server = MockServer::start().await;
+    mount_code_exchange(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(text.clone(), "text/plain"),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/access_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(text.clone(), "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_refresh(
+        &server,
+        "IGAAlongLivedToken",
+        ResponseTemplate::new(502).set_body_raw(text.clone(), "text/plain"),
+        1,
+    )
+    .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let auth = InstagramAuth::builder()
+        .app_id(APP_ID)
+        .app_secret(APP_SECRET)
+        .graph_url(server.uri())
+        .oauth_url(format!("{}/oauth/", server.uri()))
+        .http_settings(HttpSettings::default().no_proxy())
+        .retry_policy(social_core::RetryPolicy::never())
+        .timer(timer.clone())
+        .build()
+        .expect("auth client");
+    let old = LongLivedToken::new("IGAAlongLivedToken", timer.now() - MIN_REFRESH_AGE);
+
+    let code = auth
+        .exchange_code("login-code", "https://app.example.com/callback")
+        .await
+        .expect_err("a text body");
+    let exchange = auth
+        .exchange_long_lived(&"IGAAshort".into())
+        .await
+        .expect_err("a text body");
+    let refresh = auth.refresh(&old).await.expect_err("a text body");
+
+    for error in [code, exchange, refresh] {
+        assert!(matches!(error, Error::UnexpectedResponse(_)), "{error:?}");
+        assert!(!error.to_string().contains(leaked), "{error}");
+        assert!(!format!("{error:?}").contains(leaked), "{error:?}");
+    }
+}
+
 async fn mount_refresh(server: &MockServer, token: &str, response: ResponseTemplate, times: u64) {
     Mock::given(method("GET"))
         .and(path("/refresh_access_token"))

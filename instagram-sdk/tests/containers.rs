@@ -503,3 +503,44 @@ async fn media_url_must_be_https() {
 
     assert_eq!(invalid_field(&error), "image_url");
 }
+
+#[tokio::test]
+async fn missing_image_file_is_invalid_input() {
+    let post = ImagePost::new(
+        Image::hosted_file("/nonexistent/photo.jpg", "https://cdn.example.com/a.jpg").expect("url"),
+    );
+
+    let error = rejected_before_request(async |c| c.publish_image(&post).await).await;
+
+    assert_eq!(invalid_field(&error), "image");
+    assert!(
+        error.to_string().contains("/nonexistent/photo.jpg"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn control_characters_in_text_rejected() {
+    let captions = [
+        ImagePost::new(image()).caption("nul \u{0} inside"),
+        ImagePost::new(image()).caption("bell \u{7}"),
+    ];
+    for post in captions {
+        let error = rejected_before_request(async |c| c.publish_image(&post).await).await;
+
+        assert_eq!(invalid_field(&error), "caption");
+    }
+    let alt = ImagePost::new(image()).alt_text("esc \u{1b}[2J");
+    let reel =
+        Reel::new(Video::url("https://cdn.example.com/a.mp4").expect("url")).caption("del \u{7f}");
+    let carousel = Carousel::new([CarouselItem::Image(image()), CarouselItem::Image(image())])
+        .caption("c1 \u{85}");
+
+    let alt = rejected_before_request(async |c| c.publish_image(&alt).await).await;
+    let reel = rejected_before_request(async |c| c.publish_reel(&reel).await).await;
+    let carousel = rejected_before_request(async |c| c.publish_carousel(&carousel).await).await;
+
+    assert_eq!(invalid_field(&alt), "alt_text");
+    assert_eq!(invalid_field(&reel), "caption");
+    assert_eq!(invalid_field(&carousel), "caption");
+}

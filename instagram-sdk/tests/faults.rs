@@ -546,3 +546,37 @@ async fn quota_limiter_spaces_publish_calls() {
 
     assert_eq!(timer.total_slept(), Duration::from_secs(3600));
 }
+
+#[tokio::test]
+async fn usage_header_huge_wait_no_panic() {
+    let server = MockServer::start().await;
+    // 2^64 - 1 minutes cannot be added to any `SystemTime`.
+    let usage = r#"{"17841400000000001":[{"type":"instagram","call_count":100,"estimated_time_to_regain_access":18446744073709551615}]}"#;
+    mount_status(
+        &server,
+        CONTAINER_ID,
+        vec![
+            json_fixture(200, "status_published.json")
+                .insert_header("x-business-use-case-usage", usage),
+        ],
+        1,
+    )
+    .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = client(&server, &timer);
+
+    let published = client
+        .publish_container(CONTAINER_ID)
+        .await
+        .expect("a usage header never fails a call");
+
+    assert!(published.recovered);
+    let window = client
+        .rate_limits()
+        .into_iter()
+        .find(|l| l.scope().starts_with("business:"))
+        .expect("usage recorded");
+    assert!(window.is_exhausted());
+    assert_eq!(window.reset_at(), None);
+}

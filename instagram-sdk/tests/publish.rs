@@ -501,3 +501,81 @@ async fn failed_read_back_keeps_published_post() {
     assert_eq!(published.media_id.as_deref(), Some(MEDIA_ID));
     assert_eq!(published.permalink, None);
 }
+
+#[tokio::test]
+async fn throttled_publish_skips_container_read() {
+    let server = MockServer::start().await;
+    mount_image_container(&server).await;
+    let reads = mount_status(
+        &server,
+        CONTAINER_ID,
+        vec![json_fixture(200, "status_finished.json")],
+        1,
+    )
+    .await;
+    let throttled = ResponseTemplate::new(429).insert_header("retry-after", "0");
+    mount_publish(&server, CONTAINER_ID, throttled, 2).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+
+    let error = builder(&server, &timer)
+        .retry_policy(social_core::RetryPolicy::default().with_max_attempts(2))
+        .build()
+        .expect("client")
+        .publish_image(&post())
+        .await
+        .expect_err("throttled");
+
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert_eq!(error.delivery(), None, "a 429 was turned away");
+    assert_eq!(reads.load(Ordering::SeqCst), 1, "no read after a 429");
+}
+
+#[tokio::test]
+async fn accepted_publish_never_sent_again() {
+    let server = MockServer::start().await;
+    mount_image_container(&server).await;
+    let reads = mount_status(
+        &server,
+        CONTAINER_ID,
+        vec![json_fixture(200, "status_finished.json")],
+        2,
+    )
+    .await;
+    let unusable = ResponseTemplate::new(200).set_body_raw("{\"id\":\"1792", "application/json");
+    mount_publish(&server, CONTAINER_ID, unusable, 1).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+
+    let error = client(&server, &timer)
+        .publish_image(&post())
+        .await
+        .expect_err("outcome unknown");
+
+    assert_eq!(error.delivery(), Some(Delivery::Unknown));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(reads.load(Ordering::SeqCst), 2, "the container was read");
+}
+
+#[tokio::test]
+async fn non_numeric_media_id_resolved_by_container() {
+    let server = MockServer::start().await;
+    mount_image_container(&server).await;
+    let statuses = vec![
+        json_fixture(200, "status_finished.json"),
+        json_fixture(200, "status_published.json"),
+    ];
+    mount_status(&server, CONTAINER_ID, statuses, 2).await;
+    let odd = ResponseTemplate::new(200).set_body_json(json!({"id": "../../me"}));
+    mount_publish(&server, CONTAINER_ID, odd, 1).await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+
+    let published = client(&server, &timer)
+        .publish_image(&post())
+        .await
+        .expect("the container reads PUBLISHED");
+
+    assert!(published.recovered);
+    assert_eq!(published.media_id, None, "the odd id is not kept");
+}

@@ -327,3 +327,116 @@ async fn carousel_with_uploaded_video_item() {
     assert_eq!(fake.published().len(), 1);
     assert_eq!(fake.published()[0].caption.as_deref(), Some("Three items"));
 }
+
+/// Mounts a Reel container whose `uri` points at `upload_path` on `server`.
+async fn mount_resumable_reel(server: &MockServer, upload_path: &str) {
+    let uri = format!("{}{upload_path}", server.uri());
+    mount_create(
+        server,
+        json!({"media_type": "REELS", "upload_type": "resumable"}),
+        ResponseTemplate::new(200).set_body_json(json!({"id": CONTAINER_ID, "uri": uri})),
+        1,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn offset_past_file_restarts_upload() {
+    let server = MockServer::start().await;
+    let upload_path = format!("/rupload/ig-api-upload/{VERSION}/{CONTAINER_ID}");
+    mount_resumable_reel(&server, &upload_path).await;
+    Mock::given(method("GET"))
+        .and(path(upload_path.as_str()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"offset": "18446744073709551615"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let size = sample_mp4().len().to_string();
+    let answers = Sequence::new(vec![
+        json_fixture(500, "rupload_retriable.json"),
+        json_fixture(200, "rupload_ok.json"),
+    ]);
+    Mock::given(method("POST"))
+        .and(path(upload_path.as_str()))
+        .and(header("offset", "0"))
+        .and(header("content-length", size.as_str()))
+        .respond_with(answers)
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount_status(
+        &server,
+        CONTAINER_ID,
+        vec![json_fixture(200, "status_finished.json")],
+        1,
+    )
+    .await;
+    mount_publish(
+        &server,
+        CONTAINER_ID,
+        json_fixture(200, "publish_ok.json"),
+        1,
+    )
+    .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+    let client = builder(&server, &timer)
+        .read_back(false)
+        .build()
+        .expect("client");
+
+    let published = client
+        .publish_reel(&Reel::new(Video::file(asset("sample.mp4"))))
+        .await
+        .expect("published after a full resend");
+
+    assert_eq!(published.media_id.as_deref(), Some(MEDIA_ID));
+}
+
+#[tokio::test]
+async fn file_changed_during_upload_rejected() {
+    let server = MockServer::start().await;
+    let upload_path = format!("/rupload/ig-api-upload/{VERSION}/{CONTAINER_ID}");
+    mount_resumable_reel(&server, &upload_path).await;
+    Mock::given(method("GET"))
+        .and(path(upload_path.as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"offset": 0})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("clip.mp4");
+    std::fs::write(&file, sample_mp4()).expect("copy");
+    let grow = file.clone();
+    // The file grows while the first attempt is in flight, which then fails.
+    let fails_after_growing = move |_: &wiremock::Request| {
+        let mut bytes = std::fs::read(&grow).expect("read");
+        bytes.push(0);
+        std::fs::write(&grow, bytes).expect("rewrite");
+        json_fixture(500, "rupload_retriable.json")
+    };
+    Mock::given(method("POST"))
+        .and(path(upload_path.as_str()))
+        .respond_with(fails_after_growing)
+        .expect(1)
+        .mount(&server)
+        .await;
+    catch_all(&server).await;
+    let timer = Arc::new(ManualTimer::new());
+
+    let error = client(&server, &timer)
+        .publish_reel(&Reel::new(Video::file(&file)))
+        .await
+        .expect_err("file changed");
+
+    assert!(
+        matches!(&error, Error::InvalidInput(i) if i.field() == "video"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("changed during the upload"),
+        "{error}"
+    );
+}

@@ -69,7 +69,9 @@ impl TokenSet {
 
     /// Tells whether the access token expires within `margin` of `now`.
     pub fn expires_within(&self, margin: Duration, now: SystemTime) -> bool {
-        self.expires_at.is_some_and(|at| at <= now + margin)
+        // A margin too large for the clock means "always due".
+        self.expires_at
+            .is_some_and(|at| now.checked_add(margin).is_none_or(|due| at <= due))
     }
 
     /// Merges a refresh response into this set: a response without a refresh

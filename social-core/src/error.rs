@@ -864,7 +864,13 @@ impl IoError {
 
 impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read {}", self.path.display())
+        // The OS error is the source; a reason of our own (a file changed
+        // mid-upload) is the point of the error, so it is printed too.
+        if self.source.kind() == std::io::ErrorKind::Other {
+            write!(f, "cannot use {}: {}", self.path.display(), self.source)
+        } else {
+            write!(f, "cannot read {}", self.path.display())
+        }
     }
 }
 

@@ -341,6 +341,9 @@ pub fn report_progress(callback: Option<&ProgressCallback>, uploaded: u64, total
     }
 }
 
+/// The shortest wait between two status checks, whatever the settings.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+
 /// Polling settings for media processing: the first wait, the longest wait,
 /// and the deadline after which a `Timeout` error keeps the id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,7 +374,7 @@ impl PollSettings {
     pub fn interval(&self, attempt: u32, hint: Option<Duration>) -> Duration {
         // A hint under a second (often 0) would make the loop poll once a
         // second, or spin, until the deadline, so it counts as no hint.
-        match hint.filter(|h| *h >= Duration::from_secs(1)) {
+        let wait = match hint.filter(|h| *h >= Duration::from_secs(1)) {
             Some(hint) => hint.min(self.max_interval),
             None => {
                 let exponent = attempt.saturating_sub(1).min(20);
@@ -379,7 +382,9 @@ impl PollSettings {
                     .saturating_mul(1u32 << exponent)
                     .min(self.max_interval)
             }
-        }
+        };
+        // Settings of zero must not turn the poll into a busy loop.
+        wait.max(MIN_POLL_INTERVAL)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
-use social_core::secret::sensitive_header;
+use social_core::secret::authorization_header;
 use social_core::{
     Error, HttpClient, HttpClientConfig, Platform, RateLimit, Response, Result, Secret, Timer,
     parse_base_url,
@@ -226,12 +226,9 @@ impl GraphClient {
 
         let mut builder = client.request(request.method.clone(), url);
         if let Some(token) = &request.token {
-            let value = sensitive_header(&request.scheme.header_value(token)).ok_or_else(|| {
-                Error::invalid_input(
-                    "access_token",
-                    "contains characters not allowed in a header",
-                )
-            })?;
+            // A token with a space, line break or non-ASCII character is an
+            // `Auth` error here, never a header that is mangled or left out.
+            let value = authorization_header(self.inner.platform, request.scheme.name(), token)?;
             builder = builder.header(http::header::AUTHORIZATION, value);
         }
         for (name, value) in &request.headers {

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use social_core::{Platform, PollSettings, Result, TimeoutError, Timer};
+use social_core::{Error, Platform, PollSettings, Result, TimeoutError, Timer};
 
 /// The result of one status check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,10 @@ pub enum PollStatus<T> {
 /// which ends polling. When `settings.deadline` passes, the result is a
 /// `TimeoutError` keeping `id` and the last state, so the caller can check
 /// again later. Time comes from `timer`, so tests with `ManualTimer` never wait.
+///
+/// Settings with a zero `initial_interval` or `max_interval` are rejected
+/// with `InvalidInput` naming `poll_settings` before the first check,
+/// because they would make the loop check again without pausing.
 pub async fn poll_until<T, F, Fut>(
     timer: &dyn Timer,
     settings: &PollSettings,
@@ -39,6 +43,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<PollStatus<T>>>,
 {
+    check_settings(settings)?;
     let started = timer.now();
     let mut attempt = 1;
     loop {
@@ -57,6 +62,17 @@ where
         timer.sleep(delay).await;
         attempt += 1;
     }
+}
+
+/// Checks that `settings` always pause between two checks.
+pub fn check_settings(settings: &PollSettings) -> Result<()> {
+    if settings.initial_interval.is_zero() || settings.max_interval.is_zero() {
+        return Err(Error::invalid_input(
+            "poll_settings",
+            "has a zero interval; polling without a pause would flood the API",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -121,5 +137,31 @@ mod tests {
         assert_eq!(timeout.id(), "v9");
         assert_eq!(timeout.last_state(), Some("processing"));
         assert_eq!(timer.total_slept(), Duration::from_secs(30));
+    }
+
+    #[tokio::test]
+    async fn zero_interval_rejected_before_checking() {
+        let timer = ManualTimer::new();
+        let checks = AtomicU32::new(0);
+        let zero = PollSettings {
+            initial_interval: Duration::ZERO,
+            ..settings()
+        };
+
+        let error = poll_until(&timer, &zero, Platform::Facebook, "v1", || async {
+            checks.fetch_add(1, Ordering::SeqCst);
+            Ok(PollStatus::<()>::Pending {
+                state: "processing".into(),
+                retry_in: None,
+            })
+        })
+        .await
+        .expect_err("zero interval");
+
+        let Error::InvalidInput(invalid) = &error else {
+            panic!("expected InvalidInput, got {error:?}");
+        };
+        assert_eq!(invalid.field(), "poll_settings");
+        assert_eq!(checks.load(Ordering::SeqCst), 0);
     }
 }

@@ -29,10 +29,11 @@ pub enum AuthScheme {
 }
 
 impl AuthScheme {
-    pub(crate) fn header_value(self, token: &Secret) -> String {
+    /// Returns the scheme as written before the token: `Bearer` or `OAuth`.
+    pub fn name(self) -> &'static str {
         match self {
-            AuthScheme::Bearer => format!("Bearer {}", token.expose()),
-            AuthScheme::OAuth => format!("OAuth {}", token.expose()),
+            AuthScheme::Bearer => "Bearer",
+            AuthScheme::OAuth => "OAuth",
         }
     }
 }

@@ -57,9 +57,10 @@ pub struct TokenInfo {
     pub token_type: Option<TokenType>,
     /// Whether the token can be used now.
     pub is_valid: bool,
-    /// When the token expires; `None` when it never does (`expires_at: 0`).
+    /// When the token expires. `None` when it never does (`expires_at: 0`)
+    /// or when the value is beyond what `SystemTime` can hold.
     pub expires_at: Option<SystemTime>,
-    /// When the app loses access to the user's data.
+    /// When the app loses access to the user's data. `None` as for `expires_at`.
     pub data_access_expires_at: Option<SystemTime>,
     /// The permissions granted.
     pub scopes: Vec<String>,
@@ -160,10 +161,12 @@ fn id_list<'de, D: serde::Deserializer<'de>>(
         .collect())
 }
 
+/// Converts Unix seconds to a time. 0 (no expiry) and values beyond what
+/// `SystemTime` can hold give `None`.
 fn unix_time(seconds: Option<u64>) -> Option<SystemTime> {
     seconds
         .filter(|s| *s > 0)
-        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
+        .and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
 }
 
 impl GraphClient {
@@ -186,7 +189,8 @@ impl GraphClient {
                 "is empty; pass the token to inspect",
             ));
         }
-        let request = GraphRequest::get(RequestSpec::idempotent("debug_token"), "debug_token")
+        let spec = RequestSpec::idempotent("debug_token").sensitive();
+        let request = GraphRequest::get(spec, "debug_token")
             .query("input_token", input_token.expose())
             .token(access_token)
             .without_appsecret_proof();
@@ -239,19 +243,23 @@ impl GraphClient {
                 "is empty; pass the short-lived user token",
             ));
         }
-        let request = GraphRequest::get(
-            RequestSpec::idempotent("exchange_token"),
-            "oauth/access_token",
-        )
-        .query("grant_type", "fb_exchange_token")
-        .query("client_id", app_id.trim())
-        .query("client_secret", app_secret.expose())
-        .query("fb_exchange_token", short_lived_token.expose())
-        .without_appsecret_proof();
+        // The response carries the new token, so an unusable body is kept
+        // out of errors and logs.
+        let spec = RequestSpec::idempotent("exchange_token").sensitive();
+        let request = GraphRequest::get(spec, "oauth/access_token")
+            .query("grant_type", "fb_exchange_token")
+            .query("client_id", app_id.trim())
+            .query("client_secret", app_secret.expose())
+            .query("fb_exchange_token", short_lived_token.expose())
+            .without_appsecret_proof();
         let body: ExchangeBody = self.send_json(&request).await?;
         let mut tokens = TokenSet::new(body.access_token);
-        if let Some(seconds) = body.expires_in {
-            tokens = tokens.with_expires_at(self.timer().now() + Duration::from_secs(seconds));
+        // An `expires_in` too large for `SystemTime` leaves the expiry unknown.
+        let expires_at = body
+            .expires_in
+            .and_then(|seconds| self.timer().now().checked_add(Duration::from_secs(seconds)));
+        if let Some(at) = expires_at {
+            tokens = tokens.with_expires_at(at);
         }
         Ok(tokens)
     }

@@ -79,9 +79,13 @@ fn business_usage(object_id: &str, entries: &Value, now: SystemTime) -> Vec<Rate
                 .get("type")
                 .and_then(Value::as_str)
                 .unwrap_or("unknown");
+            // A wait too long for `SystemTime` leaves the reset time unknown
+            // instead of overflowing.
             let reset_at = regain_minutes(entry)
                 .filter(|minutes| *minutes > 0)
-                .map(|minutes| now + Duration::from_secs(minutes.saturating_mul(60)));
+                .and_then(|minutes| {
+                    now.checked_add(Duration::from_secs(minutes.saturating_mul(60)))
+                });
             RateLimit::new(format!("business:{object_id}:{kind}"))
                 .with_used_percent(max_percent(entry))
                 .with_reset_at(reset_at)
@@ -181,5 +185,26 @@ mod tests {
 
         assert!(rate_limits(&map, SystemTime::UNIX_EPOCH).is_empty());
         assert_eq!(regain_access_wait(&map), None);
+    }
+
+    #[test]
+    fn huge_regain_time_has_no_reset_time() {
+        for minutes in ["18446744073709551615", "1e300", "\"307445734561825861\""] {
+            let value = format!(
+                r#"{{"111":[{{"type":"pages","call_count":100,"estimated_time_to_regain_access":{minutes}}}]}}"#
+            );
+            let map = headers(&[(BUSINESS_USAGE, value.as_str())]);
+
+            let limits = rate_limits(&map, SystemTime::now());
+
+            assert_eq!(limits.len(), 1, "{minutes}");
+            assert_eq!(limits[0].reset_at(), None, "{minutes}");
+            assert!(limits[0].is_exhausted(), "{minutes}");
+            assert_eq!(
+                regain_access_wait(&map),
+                Some(Duration::from_secs(u64::MAX)),
+                "{minutes}"
+            );
+        }
     }
 }

@@ -10,7 +10,7 @@ use social_core::{
     UnexpectedResponse,
 };
 
-use super::{VideoDetails, VideoPublished, VideoUpload, probe_video};
+use super::{VideoDetails, VideoPublished, VideoUpload, file_identity, probe_video};
 use crate::client::Client;
 use crate::graph::{GraphErrorDetails, GraphRequest, Host, ids};
 use crate::model::expect_success;
@@ -25,8 +25,8 @@ pub const MAX_CHUNK_RESENDS: u32 = 5;
 /// Times a timed-out session (subcode 1363030) is replaced by a new one.
 pub const MAX_SESSION_RESTARTS: u32 = 1;
 
-/// Responses in a row that do not move the offset forward before the
-/// upload is abandoned.
+/// Successful responses in a row that do not pass the furthest offset
+/// confirmed so far before the upload is abandoned.
 const MAX_STALLED_ANSWERS: u32 = 3;
 
 /// An open upload session, serializable so an upload can resume after the
@@ -115,10 +115,7 @@ impl Client {
     /// Opens an upload session for `source` (`upload_phase=start`).
     pub async fn start_video_session(&self, source: &MediaSource) -> Result<VideoSession> {
         let info = probe_video(source, &VIDEO_TYPES).await?;
-        let file = match source {
-            MediaSource::File(path) => Some(FileIdentity::read(path).await?),
-            _ => None,
-        };
+        let file = file_identity(source, &info).await?;
         let token = self.page_token().await?;
         let path = format!("{}/videos", self.page_id());
         // Opening a session publishes nothing, so it may be repeated.
@@ -153,32 +150,47 @@ impl Client {
         check_same_file(session, source).await?;
         let token = self.page_token().await?;
         let (mut resends, mut stalled) = (0, 0);
+        // The furthest offset the server confirmed so far. Offsets that swing
+        // back and forth never pass it, so they count as responses without
+        // progress and cannot keep the loop going.
+        let mut furthest = session.start_offset;
         report_progress(progress, session.start_offset, session.file_size);
         while !session.is_transferred() {
-            let sent_from = session.start_offset;
+            // A file rewritten mid-upload would mix bytes of two versions.
+            check_same_file(session, source).await?;
+            let (sent_from, sent_end) = (session.start_offset, session.end_offset);
             match self.send_chunk(session, source, &token).await {
                 Ok(next) => {
+                    if next.start_offset > sent_end {
+                        return Err(range_error(format!(
+                            "the server confirmed bytes up to {} after receiving bytes \
+                             {sent_from}..{sent_end}; it cannot have bytes that were never sent",
+                            next.start_offset
+                        )));
+                    }
                     session.start_offset = next.start_offset;
                     session.end_offset = next.end_offset;
+                    check_range(session)?;
+                    if session.start_offset > furthest {
+                        furthest = session.start_offset;
+                        stalled = 0;
+                    } else {
+                        stalled += 1;
+                    }
+                    if stalled >= MAX_STALLED_ANSWERS {
+                        return Err(range_error(format!(
+                            "the server responded {stalled} times in a row without passing \
+                             offset {furthest}"
+                        )));
+                    }
                 }
                 Err(error) if has_subcode(&error, 1_363_037) && resends < MAX_CHUNK_RESENDS => {
                     resends += 1;
-                    resume_from_error_data(session, &error)?;
+                    resume_from_error_data(session, &error, sent_end)?;
+                    check_range(session)?;
                     tracing::warn!(video_id = %session.video_id, offset = session.start_offset, error = %error, "chunk failed, resending from the server's offset");
                 }
                 Err(error) => return Err(error),
-            }
-            check_range(session)?;
-            stalled = if session.start_offset > sent_from {
-                0
-            } else {
-                stalled + 1
-            };
-            if stalled >= MAX_STALLED_ANSWERS {
-                return Err(range_error(format!(
-                    "the server asked for offset {} {stalled} times without progress",
-                    session.start_offset
-                )));
             }
             report_progress(progress, session.start_offset, session.file_size);
         }
@@ -188,7 +200,8 @@ impl Client {
                 session.start_offset, session.file_size
             )));
         }
-        Ok(())
+        // The last chunk may have been read while the file was rewritten.
+        check_same_file(session, source).await
     }
 
     /// Publishes the uploaded video (`upload_phase=finish`) with `details`.
@@ -246,7 +259,9 @@ fn has_subcode(error: &Error, subcode: i64) -> bool {
 }
 
 /// Moves the session to the range named in the error's `error_data`.
-fn resume_from_error_data(session: &mut VideoSession, error: &Error) -> Result<()> {
+/// `sent_end` is the end of the chunk that failed: the server cannot ask to
+/// resume past it, because it never received those bytes.
+fn resume_from_error_data(session: &mut VideoSession, error: &Error, sent_end: u64) -> Result<()> {
     let details = error.as_api().and_then(GraphErrorDetails::from_api);
     let start = details
         .as_ref()
@@ -254,21 +269,25 @@ fn resume_from_error_data(session: &mut VideoSession, error: &Error) -> Result<(
     let end = details
         .as_ref()
         .and_then(|d| d.error_data_u64("end_offset"));
-    match start {
-        Some(start) => {
-            session.start_offset = start;
-            // Without an end, resend the same length from the new start.
-            let len = session
-                .end_offset
-                .saturating_sub(session.start_offset)
-                .max(1);
-            session.end_offset = end.unwrap_or_else(|| (start + len).min(session.file_size));
-            Ok(())
-        }
-        None => Err(range_error(
+    let Some(start) = start else {
+        return Err(range_error(
             "error 1363037 came without error_data.start_offset".to_owned(),
-        )),
+        ));
+    };
+    if start > sent_end {
+        return Err(range_error(format!(
+            "error 1363037 requested a resume from byte {start}, past the end of the chunk \
+             sent ({sent_end})"
+        )));
     }
+    // Without an end, resend as many bytes as the failed chunk held.
+    let len = session
+        .end_offset
+        .saturating_sub(session.start_offset)
+        .max(1);
+    session.start_offset = start;
+    session.end_offset = end.unwrap_or_else(|| start.saturating_add(len).min(session.file_size));
+    Ok(())
 }
 
 fn check_range(session: &VideoSession) -> Result<()> {

@@ -9,10 +9,10 @@ use social_core::{MediaSource, ProgressCallback, RequestSpec, Result};
 use url::Url;
 
 use super::resumable::upload_spec;
-use super::{VideoPublished, probe_video};
+use super::{VideoPublished, file_identity, probe_video};
 use crate::client::Client;
 use crate::graph::{AuthScheme, GraphRequest, Host, ids};
-use crate::posts::check_schedule;
+use crate::posts::{check_schedule, check_text};
 
 /// Video types accepted for Reels.
 const REEL_TYPES: [&str; 2] = ["video/mp4", "video/quicktime"];
@@ -102,7 +102,11 @@ impl Client {
             ReelState::Scheduled(at) => Some(check_schedule(at, self.timer().now())?),
             _ => None,
         };
+        if let Some(description) = &reel.description {
+            check_text("description", description)?;
+        }
         let info = probe_video(&reel.source, &REEL_TYPES).await?;
+        let file = file_identity(&reel.source, &info).await?;
         let token = self.page_token().await?;
         let path = format!("{}/video_reels", self.page_id());
 
@@ -137,10 +141,10 @@ impl Client {
                 .uploading_phase
                 .and_then(|p| p.bytes_transferred)
                 .unwrap_or(0);
-            Ok(sent.min(total))
+            Ok(sent)
         };
         report_progress(progress, 0, total);
-        self.upload_with_resume(0, total, progress, send, server_offset)
+        self.upload_with_resume(0, total, file.as_ref(), progress, send, server_offset)
             .await?;
         report_progress(progress, total, total);
 

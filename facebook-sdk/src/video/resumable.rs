@@ -7,13 +7,13 @@ use std::future::Future;
 use std::time::Duration;
 
 use serde::Deserialize;
-use social_core::upload::report_progress;
+use social_core::upload::{FileIdentity, report_progress};
 use social_core::{
     Error, Idempotency, ProgressCallback, RequestSpec, Response, Result, RetryDecision,
-    RetryPolicy, Secret,
+    RetryPolicy, Secret, UnexpectedBody, UnexpectedResponse,
 };
 
-use super::{VideoPublished, VideoUpload, probe_video};
+use super::{VideoPublished, VideoUpload, ensure_same_file, file_identity, probe_video};
 use crate::client::{Client, Credential};
 use crate::graph::{AuthScheme, GraphRequest, Host, ids};
 
@@ -61,6 +61,7 @@ impl Client {
             )
         })?;
         let info = probe_video(&upload.source, &RESUMABLE_VIDEO_TYPES).await?;
+        let file = file_identity(&upload.source, &info).await?;
         let session_token = self.session_token().await?;
 
         let file_name = info
@@ -100,11 +101,11 @@ impl Client {
             .auth_scheme(AuthScheme::OAuth)
             .token(&session_token);
             let body: OffsetBody = self.graph().send_json(&request).await?;
-            Ok(body.file_offset.min(info.len))
+            Ok(body.file_offset)
         };
         report_progress(progress, 0, info.len);
         let response = self
-            .upload_with_resume(0, info.len, progress, send, server_offset)
+            .upload_with_resume(0, info.len, file.as_ref(), progress, send, server_offset)
             .await?;
         let handle: HandleBody = response.json()?;
         report_progress(progress, info.len, info.len);
@@ -144,10 +145,15 @@ impl Client {
     /// Sends the bytes from `start` with `send`; after a retryable failure,
     /// waits as the retry policy decides, reads from `server_offset` how far the
     /// server got, and sends the rest from there.
+    ///
+    /// An offset past `total` is an `UnexpectedResponse`, never a reason to
+    /// skip bytes. With `file`, the file is checked before each attempt and
+    /// after the last one, so bytes of two versions of a file are never mixed.
     pub(crate) async fn upload_with_resume<S, SFut, O, OFut>(
         &self,
         start: u64,
         total: u64,
+        file: Option<&FileIdentity>,
         progress: Option<&ProgressCallback>,
         mut send: S,
         mut server_offset: O,
@@ -162,8 +168,16 @@ impl Client {
         let (mut offset, mut attempt, mut corrections) = (start, 1, 0);
         let mut waited = Duration::ZERO;
         loop {
+            if let Some(file) = file {
+                ensure_same_file(file).await?;
+            }
             let error = match send(offset).await {
-                Ok(response) => return Ok(response),
+                Ok(response) => {
+                    if let Some(file) = file {
+                        ensure_same_file(file).await?;
+                    }
+                    return Ok(response);
+                }
                 Err(error) => error,
             };
             if is_offset_error(&error) && corrections < MAX_OFFSET_CORRECTIONS {
@@ -185,6 +199,15 @@ impl Client {
                 attempt += 1;
             }
             offset = server_offset().await?;
+            if offset > total {
+                return Err(UnexpectedResponse::new(
+                    self.graph().platform(),
+                    UnexpectedBody::MissingField,
+                    None,
+                    format!("the server reports {offset} bytes received of a {total}-byte file"),
+                )
+                .into());
+            }
             report_progress(progress, offset, total);
         }
     }

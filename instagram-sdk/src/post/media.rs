@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
+use social_core::upload::FileIdentity;
 use social_core::{Error, MediaInfo, MediaSource, Result};
 use url::Url;
 
@@ -115,10 +116,13 @@ impl Video {
             }
             VideoSource::Upload(source) => {
                 let info = probe(field, source, usage).await?;
+                let identity = file_identity(field, source, &info).await?;
                 fields.insert("upload_type".into(), json!("resumable"));
                 Ok(Some(Upload {
                     source: source.clone(),
                     len: info.len,
+                    field: field.to_owned(),
+                    identity,
                 }))
             }
         }
@@ -138,6 +142,56 @@ pub(crate) enum VideoUse {
 pub(crate) struct Upload {
     pub(crate) source: MediaSource,
     pub(crate) len: u64,
+    /// The input field named in errors, such as `video` or `items[1]`.
+    pub(crate) field: String,
+    /// The file's identity when probed, for sources on disk.
+    pub(crate) identity: Option<FileIdentity>,
+}
+
+impl Upload {
+    /// Checks that a file source still has the identity it had when probed,
+    /// so an upload never mixes bytes of two versions of the file.
+    pub(crate) async fn ensure_unchanged(&self) -> Result<()> {
+        let Some(saved) = &self.identity else {
+            return Ok(());
+        };
+        let current = FileIdentity::read(&saved.path).await?;
+        if current != *saved {
+            return Err(Error::invalid_input(
+                &self.field,
+                format!(
+                    "{} changed during the upload (size or modification time); upload it again",
+                    saved.path.display()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Reads the identity of a file source right after its probe. A size that
+/// differs from the probe's means the file is being rewritten.
+async fn file_identity(
+    field: &str,
+    source: &MediaSource,
+    info: &MediaInfo,
+) -> Result<Option<FileIdentity>> {
+    let MediaSource::File(path) = source else {
+        return Ok(None);
+    };
+    let identity = FileIdentity::read(path).await?;
+    if identity.len != info.len {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{} changed while it was being read ({} bytes, then {}); upload it again",
+                path.display(),
+                info.len,
+                identity.len
+            ),
+        ));
+    }
+    Ok(Some(identity))
 }
 
 async fn probe(field: &str, source: &MediaSource, usage: VideoUse) -> Result<MediaInfo> {
