@@ -202,9 +202,9 @@ pub type TokenCallback = Arc<dyn Fn(&TokenSet) + Send + Sync>;
 /// A provider that refreshes through a [`RefreshGrant`], once at a time.
 ///
 /// - Before each call it refreshes when the access token expires within the
-///   margin (60 s by default), using the expiry the platform announced, but
-///   not again within one margin of the last refresh (a token that lives
-///   shorter than the margin would otherwise be refreshed on every call).
+///   margin (60 s by default), using the expiry the platform announced. It
+///   does not refresh again within one margin of the last refresh, because a
+///   token that lives shorter than the margin would be refreshed on every call.
 /// - After a rejection, concurrent callers share one refresh: the first
 ///   refreshes while the others wait on the same lock, then find the token
 ///   already replaced and use the new one. When the refresh failed, the
@@ -229,7 +229,7 @@ struct RefreshState {
     last_failure: Option<RefreshFailure>,
 }
 
-/// What the last failed refresh attempt left behind, so the callers that
+/// The record of the last failed refresh attempt, so the callers that
 /// waited for it share its outcome.
 struct RefreshFailure {
     attempt: u64,
@@ -238,7 +238,7 @@ struct RefreshFailure {
     reauthorize: bool,
 }
 
-/// Why a refresh was asked for.
+/// The cause of a refresh request.
 enum RefreshTrigger {
     Expiring,
     Rejected(Secret),

@@ -343,8 +343,8 @@ pub fn transport_error(
 }
 
 /// Reads the body up to `limit` bytes. A timeout while reading is returned
-/// as an error (a transport failure); a body cut short, broken compression or
-/// a body over the limit is an incomplete read.
+/// as an error, because it is a transport failure. A body cut short, broken
+/// compression or a body over the limit is an incomplete read.
 async fn read_body(
     mut response: reqwest::Response,
     limit: u64,

@@ -26,11 +26,12 @@ const URL_WEIGHT: usize = 23;
 
 /// Returns the weighted length of `text` as X counts it.
 ///
-/// Each user-perceived character (a grapheme cluster, so an emoji sequence
-/// with skin tones or joiners, a flag, or a letter with combining accents
-/// counts once) weighs 1 when it starts in U+0000–U+10FF, U+2000–U+200D,
-/// U+2010–U+201F or U+2032–U+2037, and 2 otherwise; every `http://` or
-/// `https://` link weighs 23, also after punctuation such as `(`.
+/// Each user-perceived character counts once: a grapheme cluster, so an
+/// emoji sequence with skin tones or joiners, a flag, or a letter with
+/// combining accents is one character. It weighs 1 when it starts in
+/// U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F or U+2032–U+2037, and 2
+/// otherwise. Every `http://` or `https://` link weighs 23, also after
+/// punctuation such as `(`.
 ///
 /// NOTE: this follows the published weighting of X's text library, but
 /// links are recognised only with their scheme: a bare `example.com` is

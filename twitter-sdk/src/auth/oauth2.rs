@@ -213,7 +213,7 @@ impl OAuth2App {
         // usually did not rotate the refresh token, and if it did, the old
         // token is rejected either way. The refresh itself runs in a task of
         // its own, so a caller that gives up cannot lose a rotated token.
-        // The body of an unusable answer is kept out of errors and logs.
+        // The body of an unusable response is kept out of errors and logs.
         let spec = RequestSpec::idempotent(operation).sensitive();
         let basic = self.client_secret.as_ref().map(|secret| {
             let pair = format!("{}:{}", self.client_id, secret.expose());
