@@ -135,19 +135,7 @@ impl FeedPost {
 /// Rejects control characters other than tab and line breaks, which no
 /// post text needs and which usually come from a broken string.
 pub(crate) fn check_text(field: &str, text: &str) -> Result<()> {
-    match text
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        Some(bad) => Err(Error::invalid_input(
-            field,
-            format!(
-                "contains the control character U+{:04X}; remove it",
-                u32::from(bad)
-            ),
-        )),
-        None => Ok(()),
-    }
+    social_core::text::check_control_characters(field, text)
 }
 
 fn check_link(link: &str) -> Result<String> {

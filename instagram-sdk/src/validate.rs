@@ -52,19 +52,7 @@ pub(crate) fn caption(text: &str) -> Result<()> {
 /// Rejects control characters other than tab and line breaks, which no
 /// caption needs and which usually come from a broken string.
 fn no_control_characters(field: &str, text: &str) -> Result<()> {
-    match text
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        Some(bad) => Err(Error::invalid_input(
-            field,
-            format!(
-                "contains the control character U+{:04X}; remove it",
-                u32::from(bad)
-            ),
-        )),
-        None => Ok(()),
-    }
+    social_core::text::check_control_characters(field, text)
 }
 
 /// Counts `#tag` or `@name` tokens: the marker at the start of a word,
@@ -138,17 +126,13 @@ pub(crate) fn collaborators(names: &[String], max: Option<usize>) -> Result<()> 
 pub(crate) fn media_url(field: &str, value: &str) -> Result<Url> {
     let url = Url::parse(value.trim())
         .map_err(|e| Error::invalid_input(field, format!("`{value}` is not a valid URL ({e})")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => {
-            return Err(Error::invalid_input(
-                field,
-                format!("`{value}` has no host"),
-            ));
-        }
-    };
+    if url.host().is_none() {
+        return Err(Error::invalid_input(
+            field,
+            format!("`{value}` has no host"),
+        ));
+    }
+    let loopback = social_core::settings::is_loopback(&url);
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),

@@ -47,6 +47,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod settings;
+pub mod text;
 pub mod time;
 pub mod upload;
 

@@ -262,6 +262,17 @@ impl HttpSettings {
     }
 }
 
+/// Tells whether `url` points at this machine: `127.0.0.0/8`, `::1` or
+/// `localhost`, where plain `http` is acceptable for local fakes.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// Parses a base URL given for tests, proxies or regional hosts.
 ///
 /// It must be `https`, except on a loopback host (`127.0.0.0/8`, `::1`,
@@ -270,12 +281,7 @@ impl HttpSettings {
 pub fn parse_base_url(field: &str, value: &str) -> Result<Url> {
     let mut url = Url::parse(value.trim())
         .map_err(|e| Error::invalid_input(field, format!("`{value}` is not a valid URL ({e})")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}

@@ -233,6 +233,7 @@ pub(crate) fn interaction(
 
 /// Rejects `text` longer than `max` UTF-16 code units, the unit TikTok counts.
 pub(crate) fn check_utf16_len(field: &str, text: &str, max: usize) -> Result<()> {
+    social_core::text::check_control_characters(field, text)?;
     let units = text.encode_utf16().count();
     if units <= max {
         return Ok(());

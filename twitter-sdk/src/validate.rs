@@ -90,11 +90,9 @@ fn char_weight(c: char) -> usize {
     }
 }
 
-/// Tells whether `c` is never part of a valid post: control characters
-/// other than tab and line breaks, and the non-characters X rejects.
-fn is_forbidden(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || matches!(c, '\u{FFFE}' | '\u{FEFF}' | '\u{FFFF}')
+/// Tells whether `c` is one of the non-characters X rejects in a post.
+fn is_rejected_noncharacter(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FEFF}' | '\u{FFFF}')
 }
 
 /// Tells whether `text` shows nothing: only whitespace and zero-width characters.
@@ -110,7 +108,8 @@ fn is_invisible(text: &str) -> bool {
 
 /// Checks a post's text.
 pub(crate) fn check_text(text: &str, has_media: bool, limits: &PostLimits) -> Result<()> {
-    if let Some(bad) = text.chars().find(|c| is_forbidden(*c)) {
+    social_core::text::check_control_characters("text", text)?;
+    if let Some(bad) = text.chars().find(|c| is_rejected_noncharacter(*c)) {
         return Err(Error::invalid_input(
             "text",
             format!(

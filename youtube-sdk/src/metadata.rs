@@ -199,6 +199,7 @@ impl VideoMetadata {
 }
 
 pub(crate) fn validate_title(title: &str) -> Result<()> {
+    social_core::text::check_control_characters("title", title)?;
     if title.trim().is_empty() {
         return Err(Error::invalid_input(
             "title",
@@ -222,6 +223,7 @@ pub(crate) fn validate_title(title: &str) -> Result<()> {
 }
 
 pub(crate) fn validate_description(description: &str) -> Result<()> {
+    social_core::text::check_control_characters("description", description)?;
     if description.len() > MAX_DESCRIPTION_BYTES {
         return Err(Error::invalid_input(
             "description",

@@ -149,12 +149,7 @@ pub(super) fn check_upload_url(upload_url: &str, status: StatusCode) -> Result<U
         .into()
     };
     let url = Url::parse(upload_url).map_err(|_| unusable("is not a valid URL"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
+    let loopback = social_core::settings::is_loopback(&url);
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),

@@ -44,12 +44,7 @@ impl SessionUri {
     }
 
     pub(crate) fn from_url(url: Url) -> Result<SessionUri> {
-        let loopback = match url.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            None => false,
-        };
+        let loopback = social_core::settings::is_loopback(&url);
         match url.scheme() {
             "https" => Ok(SessionUri(url)),
             "http" if loopback => Ok(SessionUri(url)),
