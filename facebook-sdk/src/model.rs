@@ -61,7 +61,7 @@ pub struct ManagedPage {
     /// The Page name.
     #[serde(default)]
     pub name: Option<String>,
-    /// What the user may do on the Page; publishing needs `CREATE_CONTENT`.
+    /// The user's tasks on the Page; publishing needs `CREATE_CONTENT`.
     #[serde(default)]
     pub tasks: Vec<String>,
     /// The Page token.
@@ -76,7 +76,7 @@ impl ManagedPage {
     }
 }
 
-/// Checks a `{"success":true}` answer; older versions answered a bare `true`.
+/// Checks a `{"success":true}` response. Older versions returned a bare `true`.
 pub(crate) fn expect_success(response: &Response) -> Result<()> {
     let value = response.json_value()?;
     let success = value

@@ -29,17 +29,17 @@ pub struct Photo {
 }
 
 impl Photo {
-    /// A photo file on disk, uploaded as the multipart field `source`.
+    /// Creates a photo from a file on disk, uploaded as the multipart field `source`.
     pub fn file(path: impl Into<PathBuf>) -> Photo {
         Photo::from_source(MediaSource::file(path))
     }
 
-    /// A photo at a public `https` URL that Meta downloads itself.
+    /// Creates a photo from a public `https` URL that Meta downloads itself.
     pub fn url(url: &str) -> Result<Photo> {
         Ok(Photo::from_source(MediaSource::url(url)?))
     }
 
-    /// A photo from any media source (file, bytes or URL).
+    /// Creates a photo from any media source (file, bytes or URL).
     pub fn from_source(source: MediaSource) -> Photo {
         Photo {
             source,
@@ -61,7 +61,7 @@ impl Photo {
     }
 }
 
-/// How a photo is sent.
+/// The way a photo reaches Graph: a multipart upload or a URL.
 enum PhotoMode {
     /// Published now, or scheduled.
     Publish,
@@ -114,7 +114,7 @@ impl Client {
             post = post.scheduled_at(at);
         }
         // NOTE: `temporary=true` exists for photos of scheduled posts, but
-        // no reference says when it is required; it is sent for those only.
+        // no reference states when it is required; it is sent for those only.
         let mode = || PhotoMode::Unpublished {
             temporary: scheduled_at.is_some(),
         };

@@ -33,7 +33,7 @@ pub struct FeedPost {
 }
 
 impl FeedPost {
-    /// A text post.
+    /// Creates a text post.
     pub fn text(message: impl Into<String>) -> FeedPost {
         FeedPost {
             message: Some(message.into()),
@@ -42,7 +42,7 @@ impl FeedPost {
         }
     }
 
-    /// A link post; add text with [`FeedPost::message`].
+    /// Creates a link post; add text with [`FeedPost::message`].
     pub fn link(url: impl Into<String>) -> FeedPost {
         FeedPost {
             link: Some(url.into()),

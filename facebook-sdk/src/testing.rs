@@ -3,7 +3,7 @@
 //! for `cargo xtask demo`.
 //!
 //! [`FakeGraph`] serves the three hosts under the path prefixes `/graph/`,
-//! `/graph-video/` and `/rupload/` of one server. A stateful router answers
+//! `/graph-video/` and `/rupload/` of one server. A stateful router responds
 //! like Graph. It checks the `Authorization` header, hands out ids, chooses
 //! the chunk ranges of video uploads, keeps the bytes it receives, and
 //! reports video processing. Faults are mounted in front of it with a
@@ -79,7 +79,7 @@ pub fn graph_error_body(code: i64, subcode: Option<i64>, message: &str) -> Value
     json!({ "error": error })
 }
 
-/// A throttling error (code 80001) whose `X-Business-Use-Case-Usage`
+/// Builds a throttling error (code 80001) whose `X-Business-Use-Case-Usage`
 /// header requests `minutes` of waiting.
 pub fn page_throttled(page_id: &str, minutes: u64) -> ResponseTemplate {
     let usage = json!({ page_id: [{
@@ -190,12 +190,12 @@ impl FakeGraph {
         self.with_state(|s| s.fail_chunk_at = Some(offset));
     }
 
-    /// Sets the chunk size the fake asks for. Default 256 KiB.
+    /// Sets the chunk size the fake requests. Default 256 KiB.
     pub fn set_chunk_size(&self, bytes: u64) {
         self.with_state(|s| s.chunk_size = bytes.max(1));
     }
 
-    /// Sets how many status reads answer `processing` before `ready`. Default 2.
+    /// Sets how many status reads return `processing` before `ready`. Default 2.
     pub fn set_processing_polls(&self, polls: u32) {
         self.with_state(|s| s.processing_polls = polls);
     }

@@ -95,7 +95,7 @@ pub struct VideoUpload {
 }
 
 impl VideoUpload {
-    /// A video file (or bytes in memory) with empty details.
+    /// Creates an upload of a video file (or bytes in memory) with empty details.
     pub fn new(source: MediaSource) -> VideoUpload {
         VideoUpload {
             source,

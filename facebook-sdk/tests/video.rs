@@ -499,7 +499,7 @@ async fn session_survives_restart_unless_file_changed() {
     );
 }
 
-/// Mounts `upload_phase=start` for a 300-byte file, answering with the
+/// Mounts `upload_phase=start` for a 300-byte file, responding with the
 /// range 0..100 (strings, as Graph sends them).
 async fn mount_start_300(server: &MockServer) {
     Mock::given(method("POST"))
@@ -513,7 +513,7 @@ async fn mount_start_300(server: &MockServer) {
         .await;
 }
 
-/// Mounts the transfers of the 300-byte session, answered by `respond`.
+/// Mounts the transfers of the 300-byte session, handled by `respond`.
 async fn mount_transfers(
     server: &MockServer,
     respond: impl wiremock::Respond + 'static,
@@ -553,13 +553,13 @@ fn range_error_text(error: &Error) -> String {
 async fn chunk_offsets_swinging_back_stop() {
     let server = MockServer::start().await;
     mount_start_300(&server).await;
-    let answers = std::sync::atomic::AtomicUsize::new(0);
+    let responses = std::sync::atomic::AtomicUsize::new(0);
     // Forward to 100, back to 0, forward to 100 again, back again: the
-    // server never passes offset 100. After 8 answers it fails the chunk,
+    // server never passes offset 100. After 8 responses it fails the chunk,
     // so a client that keeps going still ends instead of looping.
     let swing = move |_: &Request| {
-        let answer = answers.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        match answer {
+        let count = responses.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match count {
             8.. => ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": {
                 "message": "stop", "type": "OAuthException", "code": 100}})),
             n if n % 2 == 0 => offsets(100, 200),
@@ -837,7 +837,7 @@ async fn control_characters_in_video_text_rejected() {
 }
 
 /// Returns `len` bytes that start with an MP4 `ftyp` box, so type detection
-/// sees a video.
+/// finds a video.
 fn mp4_like(len: usize) -> Vec<u8> {
     let mut bytes = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
     bytes.resize(len, 7);

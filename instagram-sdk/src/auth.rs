@@ -355,8 +355,8 @@ impl InstagramAuth {
     }
 }
 
-/// Turns a rejected token call into an `Auth` error that asks for a new
-/// login; transport failures and server errors pass through unchanged.
+/// Turns a rejected token call into an `Auth` error requesting a new login.
+/// Transport failures and server errors pass through unchanged.
 fn rejected(error: Error, message: &str) -> Error {
     let clear_rejection = matches!(
         error.kind(),
@@ -433,7 +433,7 @@ pub struct InstagramRefresh {
 }
 
 impl InstagramRefresh {
-    /// A grant that refreshes through `auth`.
+    /// Creates a grant that refreshes through `auth`.
     pub fn new(auth: InstagramAuth) -> InstagramRefresh {
         InstagramRefresh { auth }
     }

@@ -127,7 +127,7 @@ pub(crate) fn decide(id: &str, state: &ContainerState) -> Result<PollStatus<Read
     }
 }
 
-/// The error for a container in `ERROR`, with the subcode read from `status`.
+/// Builds the error for a container in `ERROR`, with the subcode read from `status`.
 fn failed(id: &str, state: &ContainerState) -> Error {
     let text = state.status.clone().filter(|s| !s.trim().is_empty());
     let subcode = text.as_deref().and_then(subcode_in_status);

@@ -32,7 +32,7 @@ fn auth(server: &MockServer, timer: &Arc<ManualTimer>) -> InstagramAuth {
         .expect("auth client")
 }
 
-/// An Instagram Login client that looks its account up.
+/// Returns an Instagram Login client that looks its account up.
 fn lookup_client(server: &MockServer, timer: &Arc<ManualTimer>) -> Client {
     Client::instagram_login()
         .access_token(TOKEN)

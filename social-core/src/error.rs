@@ -864,8 +864,8 @@ impl IoError {
 
 impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The OS error is the source; a reason of our own (a file changed
-        // mid-upload) is the point of the error, so it is printed too.
+        // An OS error stays in the source chain. A reason of our own (a file
+        // changed mid-upload) is the point of the error, so it is printed.
         if self.source.kind() == std::io::ErrorKind::Other {
             write!(f, "cannot use {}: {}", self.path.display(), self.source)
         } else {

@@ -17,7 +17,7 @@
 //! - **Exact chunk plans** by TikTok's floor rule, with limits that hold
 //!   whichever way its "MB" is read. See [`chunk`].
 //! - **Transfer** from disk in order, resuming from TikTok's
-//!   `Content-Range`. An expired upload URL gives an error that says so.
+//!   `Content-Range`. An expired upload URL gives an error naming that cause.
 //! - **Patient polling** with a 30-minute default deadline. A timeout keeps
 //!   the publish id, and [`Client::wait_for_publish`] resumes from it.
 //! - **Tokens** refreshed once at a time, rotated refresh tokens handed to

@@ -11,7 +11,7 @@ use crate::model::{CreatorInfo, PrivacyLevel};
 /// The maximum length of a video title (caption), in UTF-16 code units.
 pub const MAX_TITLE_UTF16: usize = 2200;
 
-/// What a direct video post shows and allows.
+/// The caption, privacy and interaction settings of a direct video post.
 ///
 /// The interaction switches left unset follow the creator's own settings
 /// from the creator info query. A switch set to `false` while the creator

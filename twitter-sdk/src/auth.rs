@@ -1,5 +1,5 @@
-//! How the client authenticates: OAuth 1.0a user context, OAuth 2.0 user
-//! tokens, or an app-only bearer token for reads.
+//! Client authentication: OAuth 1.0a user context, OAuth 2.0 user tokens,
+//! or an app-only bearer token for reads.
 
 pub mod oauth1;
 pub mod oauth2;

@@ -169,7 +169,7 @@ impl GraphClient {
             .await
     }
 
-    /// Sends `request` and decodes the JSON answer.
+    /// Sends `request` and decodes the JSON response.
     pub async fn send_json<T: DeserializeOwned>(&self, request: &GraphRequest) -> Result<T> {
         self.send(request).await?.json()
     }

@@ -47,7 +47,7 @@ pub struct Classification {
 }
 
 impl Classification {
-    /// A classification with only a kind.
+    /// Creates a classification with only a kind.
     pub const fn new(kind: ErrorKind) -> Classification {
         Classification {
             kind,
@@ -94,7 +94,7 @@ pub struct GraphProtocol {
 }
 
 impl GraphProtocol {
-    /// The protocol with the built-in Graph code table.
+    /// Creates the protocol with the built-in Graph code table.
     pub fn new(platform: Platform) -> GraphProtocol {
         GraphProtocol {
             platform,
@@ -277,8 +277,8 @@ impl ApiProtocol for GraphProtocol {
     }
 }
 
-/// The kind of an error whose code is not in any table. An `error` object
-/// in a 2xx answer is still a rejection of the request.
+/// Returns the kind of an error whose code is not in any table. An `error`
+/// object in a 2xx response is still a rejection of the request.
 fn default_kind(status: StatusCode) -> ErrorKind {
     if status.is_success() {
         ErrorKind::InvalidRequest
@@ -291,7 +291,7 @@ const TOKEN_HINT_GENERIC: &str = "the access token is expired, revoked or invali
 const DUPLICATE_HINT: &str = "the post was rejected as a duplicate of an earlier one; \
      check whether the earlier post exists before sending it again";
 
-/// The built-in Graph code table.
+/// Returns the built-in Graph code table.
 fn builtin(code: i64, subcode: Option<i64>) -> Option<Classification> {
     use ErrorKind::*;
     let class = match (code, subcode) {
@@ -302,7 +302,7 @@ fn builtin(code: i64, subcode: Option<i64>) -> Option<Classification> {
             .min_wait(POLICY_BLOCK_MIN_WAIT)
             .hint("the account is temporarily blocked from posting because it posted too fast; wait before posting again"),
         // NOTE: Meta's notes give no subcode for "You've already posted this";
-        // the duplicate answer seen in practice is 368 without a subcode, so
+        // the duplicate response seen in practice is 368 without a subcode, so
         // that pair is read as a duplicate. Any other 368 is a policy block.
         (368, None) => Classification::new(Duplicate).hint(DUPLICATE_HINT),
         (368, Some(_)) => Classification::new(RateLimited)

@@ -97,18 +97,18 @@ impl GraphRequest {
         }
     }
 
-    /// A `GET` request.
+    /// Creates a `GET` request.
     pub fn get(spec: RequestSpec, path: impl Into<String>) -> GraphRequest {
         GraphRequest::new(Method::GET, spec, path)
     }
 
-    /// A `POST` request. Pass `RequestSpec::creating` when it publishes
+    /// Creates a `POST` request. Pass `RequestSpec::creating` when it publishes
     /// something, so it is never repeated after it may have arrived.
     pub fn post(spec: RequestSpec, path: impl Into<String>) -> GraphRequest {
         GraphRequest::new(Method::POST, spec, path)
     }
 
-    /// A `DELETE` request.
+    /// Creates a `DELETE` request.
     pub fn delete(spec: RequestSpec, path: impl Into<String>) -> GraphRequest {
         GraphRequest::new(Method::DELETE, spec, path)
     }

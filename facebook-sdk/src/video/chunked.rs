@@ -10,7 +10,9 @@ use social_core::{
     UnexpectedResponse,
 };
 
-use super::{VideoDetails, VideoPublished, VideoUpload, file_identity, probe_video};
+use super::{
+    VideoDetails, VideoPublished, VideoUpload, ensure_same_file, file_identity, probe_video,
+};
 use crate::client::Client;
 use crate::graph::{GraphErrorDetails, GraphRequest, Host, ids};
 use crate::model::expect_success;
@@ -27,7 +29,7 @@ pub const MAX_SESSION_RESTARTS: u32 = 1;
 
 /// Successful responses in a row that do not pass the furthest offset
 /// confirmed so far before the upload is abandoned.
-const MAX_STALLED_ANSWERS: u32 = 3;
+const MAX_STALLED_RESPONSES: u32 = 3;
 
 /// An open upload session, serializable so an upload can resume after the
 /// process restarts. Resuming checks that the file is unchanged.
@@ -79,10 +81,10 @@ impl Client {
     /// Uploads a video with the chunked flow and publishes it, then waits
     /// for processing unless [`VideoUpload::skip_processing_wait`] was set.
     ///
-    /// A dropped connection or a 5xx on a chunk resends that chunk; error
-    /// 6001/1363037 resends from the server's `error_data.start_offset` (at
-    /// most 5 times); a timed-out session (1363030) is
-    /// replaced by a new one once; a size mismatch (1363045) is returned.
+    /// A dropped connection or a 5xx on a chunk resends that chunk. Error
+    /// 6001/1363037 resends from the server's `error_data.start_offset`, at
+    /// most 5 times. A timed-out session (1363030) is replaced by a new one
+    /// once, and a size mismatch (1363045) is returned.
     pub async fn upload_video(&self, upload: &VideoUpload) -> Result<VideoPublished> {
         upload.details.fields(self.timer().now())?;
         let mut restarts = 0;
@@ -138,7 +140,7 @@ impl Client {
         Ok(session)
     }
 
-    /// Sends the ranges the server asks for until it has the whole file.
+    /// Sends the ranges the server requests until it has the whole file.
     /// `session` is updated after every confirmed chunk, so it can be saved
     /// and passed again after an interruption.
     pub async fn transfer_video(
@@ -149,11 +151,8 @@ impl Client {
     ) -> Result<()> {
         check_same_file(session, source).await?;
         let token = self.page_token().await?;
-        let (mut resends, mut stalled) = (0, 0);
-        // The furthest offset the server confirmed so far. Offsets that swing
-        // back and forth never pass it, so they count as responses without
-        // progress and cannot keep the loop going.
-        let mut furthest = session.start_offset;
+        let mut resends = 0;
+        let mut progress_guard = ProgressGuard::new(session.start_offset);
         report_progress(progress, session.start_offset, session.file_size);
         while !session.is_transferred() {
             // A file rewritten mid-upload would mix bytes of two versions.
@@ -171,18 +170,7 @@ impl Client {
                     session.start_offset = next.start_offset;
                     session.end_offset = next.end_offset;
                     check_range(session)?;
-                    if session.start_offset > furthest {
-                        furthest = session.start_offset;
-                        stalled = 0;
-                    } else {
-                        stalled += 1;
-                    }
-                    if stalled >= MAX_STALLED_ANSWERS {
-                        return Err(range_error(format!(
-                            "the server responded {stalled} times in a row without passing \
-                             offset {furthest}"
-                        )));
-                    }
+                    progress_guard.record(session.start_offset)?;
                 }
                 Err(error) if has_subcode(&error, 1_363_037) && resends < MAX_CHUNK_RESENDS => {
                     resends += 1;
@@ -254,8 +242,8 @@ impl Client {
 }
 
 fn has_subcode(error: &Error, subcode: i64) -> bool {
-    let wanted = subcode.to_string();
-    error.as_api().and_then(|api| api.subcode()) == Some(wanted.as_str())
+    let expected = subcode.to_string();
+    error.as_api().and_then(|api| api.subcode()) == Some(expected.as_str())
 }
 
 /// Moves the session to the range named in the error's `error_data`.
@@ -300,7 +288,7 @@ fn check_range(session: &VideoSession) -> Result<()> {
     Ok(())
 }
 
-/// An answer whose offsets cannot be right.
+/// Builds the error for a response whose offsets cannot be right.
 fn range_error(detail: String) -> Error {
     UnexpectedResponse::new(
         Platform::Facebook,
@@ -315,16 +303,49 @@ async fn check_same_file(session: &VideoSession, source: &MediaSource) -> Result
     let (Some(saved), MediaSource::File(path)) = (&session.file, source) else {
         return Ok(());
     };
-    let current = FileIdentity::read(path).await?;
-    if current != *saved {
+    if *path != saved.path {
         return Err(Error::invalid_input(
             "video",
             format!(
-                "{} changed since the upload session started (size or modification time); \
-                 start a new session",
-                path.display()
+                "{} is not the file this upload session started with ({}); start a new session",
+                path.display(),
+                saved.path.display()
             ),
         ));
     }
-    Ok(())
+    ensure_same_file(saved).await
+}
+
+/// The furthest offset the server confirmed, and how many responses in a
+/// row failed to pass it. Offsets that swing back and forth never pass it,
+/// so they cannot keep the transfer loop going.
+struct ProgressGuard {
+    furthest: u64,
+    stalled: u32,
+}
+
+impl ProgressGuard {
+    fn new(start: u64) -> ProgressGuard {
+        ProgressGuard {
+            furthest: start,
+            stalled: 0,
+        }
+    }
+
+    /// Records a confirmed offset; fails after too many responses without progress.
+    fn record(&mut self, offset: u64) -> Result<()> {
+        if offset > self.furthest {
+            self.furthest = offset;
+            self.stalled = 0;
+            return Ok(());
+        }
+        self.stalled += 1;
+        if self.stalled >= MAX_STALLED_RESPONSES {
+            return Err(range_error(format!(
+                "the server responded {} times in a row without passing offset {}",
+                self.stalled, self.furthest
+            )));
+        }
+        Ok(())
+    }
 }

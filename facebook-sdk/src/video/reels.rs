@@ -39,9 +39,9 @@ pub struct ReelUpload {
 }
 
 impl ReelUpload {
-    /// A Reel from a video file, published at once.
-    // NOTE: Meta requires 3 to 90 seconds and recommends 9:16; this SDK does not parse
-    // the video, so those limits are left to the platform.
+    /// Creates a Reel from a video file, published at once.
+    // NOTE: Meta requires 3 to 90 seconds and recommends 9:16. This SDK does not
+    // parse the video, so those limits are left to the platform.
     pub fn new(source: MediaSource) -> ReelUpload {
         ReelUpload {
             source,

@@ -62,7 +62,7 @@ pub async fn catch_all(server: &MockServer) {
         .await;
 }
 
-/// A builder for the test Page against `server`, with a manual clock,
+/// Returns a builder for the test Page against `server`, with a manual clock,
 /// fast polling and the default retry policy.
 pub fn builder(server: &MockServer, timer: &Arc<ManualTimer>) -> ClientBuilder {
     Client::builder()
@@ -85,12 +85,12 @@ pub fn builder(server: &MockServer, timer: &Arc<ManualTimer>) -> ClientBuilder {
         .timer(timer.clone())
 }
 
-/// A client for the test Page against `server`.
+/// Returns a client for the test Page against `server`.
 pub fn client(server: &MockServer, timer: &Arc<ManualTimer>) -> Client {
     builder(server, timer).build().expect("valid test client")
 }
 
-/// The `Authorization` header the Page token gives.
+/// Returns the `Authorization` header the Page token produces.
 pub fn page_auth() -> String {
     format!("Bearer {PAGE_TOKEN}")
 }

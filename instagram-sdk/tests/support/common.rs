@@ -58,7 +58,7 @@ pub fn graph_path(rest: &str) -> String {
     format!("/{VERSION}/{rest}")
 }
 
-/// The polling used by the tests: 1 s doubling to 4 s, for up to 60 s.
+/// Returns the polling used by the tests: 1 s doubling to 4 s, for up to 60 s.
 pub fn polling() -> PollSettings {
     PollSettings {
         initial_interval: Duration::from_secs(1),
@@ -67,7 +67,7 @@ pub fn polling() -> PollSettings {
     }
 }
 
-/// An Instagram Login builder against `server` with the account id set,
+/// Returns an Instagram Login builder against `server` with the account id set,
 /// a manual clock and fast polling.
 pub fn builder(server: &MockServer, timer: &Arc<ManualTimer>) -> ClientBuilder {
     Client::instagram_login()
@@ -85,12 +85,12 @@ pub fn builder(server: &MockServer, timer: &Arc<ManualTimer>) -> ClientBuilder {
         .timer(timer.clone())
 }
 
-/// A client for `server` (see [`builder`]).
+/// Returns a client for `server` (see [`builder`]).
 pub fn client(server: &MockServer, timer: &Arc<ManualTimer>) -> Client {
     builder(server, timer).build().expect("valid test client")
 }
 
-/// The `Authorization` header of the test token.
+/// Returns the `Authorization` header of the test token.
 pub fn bearer() -> String {
     format!("Bearer {TOKEN}")
 }

@@ -209,6 +209,7 @@ impl OAuth2App {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
             .finish();
+
         // Retried after a 5xx or a dropped connection: a server that failed
         // usually did not rotate the refresh token, and if it did, the old
         // token is rejected either way. The refresh itself runs in a task of
@@ -219,6 +220,7 @@ impl OAuth2App {
             let pair = format!("{}:{}", self.client_id, secret.expose());
             format!("Basic {}", STANDARD.encode(pair))
         });
+        // base64 output is always header-safe, so the value cannot be dropped.
         let result = http
             .execute(&spec, |client| {
                 let mut request = client
@@ -234,6 +236,7 @@ impl OAuth2App {
                 Ok(request)
             })
             .await;
+
         let response = result.map_err(token_error)?;
         let token: TokenResponse = response.json()?;
         let unusable = [Some(&token.access_token), token.refresh_token.as_ref()]
